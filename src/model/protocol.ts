@@ -1,0 +1,110 @@
+/**
+ * Messages between the UI (model/client.ts) and the model worker (model/worker/). Requests and
+ * events are discriminated unions on `type`; a request that expects an answer carries `id`, and its
+ * answer or failure carries the same `id`.
+ */
+import type { Capabilities, Device, DtypeMap } from './precision.ts';
+import type { ScoringRecipe } from './recipes.ts';
+import type { QualityScore } from './scoring.ts';
+import type { ModelSource } from './source.ts';
+
+/** Everything the worker needs to load a model. */
+export interface LoadSettings {
+  source: ModelSource;
+  device: Device;
+  dtypes: DtypeMap;
+  /** Absolute URL of the app's base, for models/<id>/ and the onnxruntime files under ort/. */
+  appBase: string;
+  /** Hub host for `hub` sources (a mirror, or the tests' stand-in). */
+  hubHost: string;
+  /** Fall back to WASM by itself when WebGPU fails. */
+  allowFallback: boolean;
+}
+
+/** What was actually loaded. */
+export interface LoadedModel {
+  source: ModelSource;
+  device: Device;
+  dtypes: DtypeMap;
+  /** Set when the requested device failed and the worker fell back. */
+  fallbackReason?: string;
+  /** Image tokens the vision encoder produces per image. */
+  imageTokens: number;
+  /** Whether the decoder can return only the last position's logits (cheap scoring). */
+  hasNumLogitsToKeep: boolean;
+  loadMs: number;
+  /** Bytes read for model files, and how many came from the browser cache. */
+  bytes: number;
+  fromCache: boolean;
+}
+
+/** An RGBA image handed to the worker (its buffer is transferred, not copied). */
+export interface ImagePixels {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+export type ModelRequest =
+  | { type: 'probe'; id: number }
+  | { type: 'inspect'; id: number; settings: LoadSettings }
+  | { type: 'load'; id: number; settings: LoadSettings }
+  | { type: 'score'; id: number; photoId: string; image: ImageBitmap; recipe: ScoringRecipe }
+  | { type: 'forget-photo'; photoId: string }
+  | { type: 'cancel'; id: number };
+
+/** A scoring result with how it was obtained. */
+export interface ScoreResult extends QualityScore {
+  /** Raw logits of the five level words, LEVELS order. */
+  levelLogits: number[];
+  /** Token ids the level words map to in this model's vocabulary. */
+  levelTokenIds: number[];
+  promptTokens: number;
+  /** Milliseconds: vision encoding (0 when reused), prefill and total. */
+  timings: { encodeMs: number; prefillMs: number; totalMs: number };
+  recipe: string;
+}
+
+/** One ONNX file of the chosen precision: its size (when the host says) and cache state. */
+export interface ModelFileInfo {
+  file: string;
+  bytes: number | null;
+  cached: boolean;
+}
+
+/** Progress of one model file. */
+export interface FileProgress {
+  file: string;
+  loaded: number;
+  total: number;
+  /** Bytes per second over the download so far. */
+  rate: number;
+  done: boolean;
+}
+
+export type ModelEvent =
+  | { type: 'probed'; id: number; caps: Capabilities }
+  | { type: 'inspected'; id: number; files: ModelFileInfo[] }
+  | { type: 'load-stage'; stage: string }
+  | { type: 'file-progress'; progress: FileProgress }
+  | { type: 'loaded'; id: number; model: LoadedModel }
+  | { type: 'scored'; id: number; photoId: string; result: ScoreResult }
+  | { type: 'failed'; id: number; error: ModelError };
+
+/** A failure the UI can explain: what happened and what to do. */
+export interface ModelError {
+  kind:
+    | 'offline'
+    | 'not-found'
+    | 'download-interrupted'
+    | 'out-of-memory'
+    | 'webgpu'
+    | 'precision-mismatch'
+    | 'not-loaded'
+    | 'cancelled'
+    | 'bad-model'
+    | 'unknown';
+  message: string;
+  /** What the person can do about it. */
+  advice: string;
+}

@@ -1,0 +1,75 @@
+import type { ModelError } from '../protocol.ts';
+
+/** A failure that already carries its user-facing explanation. */
+export class ExplainedError extends Error {
+  readonly detail: ModelError;
+  constructor(detail: ModelError) {
+    super(detail.message);
+    this.detail = detail;
+  }
+}
+
+/** Turns whatever a load or run threw into what happened and what to do about it. */
+export function explainError(
+  error: unknown,
+  context: { device?: string; offline?: boolean } = {},
+): ModelError {
+  if (error instanceof ExplainedError) return error.detail;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (/abort/i.test(text)) {
+    return { kind: 'cancelled', message: 'Cancelled.', advice: '' };
+  }
+  if (/\b404\b|not found|could not locate|ModelFileNotFound|file was not found/i.test(text)) {
+    return {
+      kind: 'not-found',
+      message: `A model file is missing: ${shorten(text)}`,
+      advice:
+        'Check the model id or folder name. A local folder must hold config.json, the tokenizer files and onnx/ in the Hub layout, with the chosen precision.',
+    };
+  }
+  if (
+    /out of memory|bad_alloc|allocation failed|OOM|Array buffer allocation|memory access out of bounds/i.test(
+      text,
+    )
+  ) {
+    return {
+      kind: 'out-of-memory',
+      message: 'The device ran out of memory while loading or running the model.',
+      advice:
+        'Choose a smaller precision (q4 or q4f16), close other tabs, or use a device with more memory.',
+    };
+  }
+  if (
+    /Failed to fetch|NetworkError|network error|ERR_INTERNET_DISCONNECTED|Load failed/i.test(text)
+  ) {
+    return context.offline
+      ? {
+          kind: 'offline',
+          message: 'You are offline and the model is not in this browser’s cache yet.',
+          advice:
+            'Connect once to download the model (it is cached for later), or use a local model folder.',
+        }
+      : {
+          kind: 'download-interrupted',
+          message: 'The model download was interrupted.',
+          advice:
+            'Check the connection and load again; files already downloaded are kept in the cache.',
+        };
+  }
+  if (/webgpu|GPUDevice|GPUAdapter|shader|jsep/i.test(text)) {
+    return {
+      kind: 'webgpu',
+      message: `WebGPU failed: ${shorten(text)}`,
+      advice: 'Use the WASM (CPU) backend instead, or update the browser and GPU driver.',
+    };
+  }
+  return {
+    kind: 'unknown',
+    message: shorten(text),
+    advice: 'Try loading again; if it keeps failing, try the WASM backend or another precision.',
+  };
+}
+
+function shorten(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

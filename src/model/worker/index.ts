@@ -1,0 +1,124 @@
+/**
+ * The model worker: owns the one loaded model and runs every model call off the main thread.
+ * Calls run one at a time, in order; a cancelled call is dropped before it starts or between its
+ * stages (an onnxruntime run itself cannot be interrupted).
+ */
+import type { LoadSettings, ModelEvent, ModelRequest } from '../protocol.ts';
+import { ExplainedError, explainError } from './errors.ts';
+import { QualityModel } from './quality-model.ts';
+import { inspectFiles, loadParts, probeCapabilities, ProgressTracker } from './runtime.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (event: ModelEvent) => scope.postMessage(event);
+
+let current: QualityModel | null = null;
+const cancelled = new Set<number>();
+let queue: Promise<unknown> = Promise.resolve();
+
+function enqueue(id: number, task: () => Promise<void>) {
+  queue = queue.then(async () => {
+    if (cancelled.delete(id)) {
+      post({ type: 'failed', id, error: explainError(new Error('aborted')) });
+      return;
+    }
+    try {
+      await task();
+    } catch (error) {
+      post({ type: 'failed', id, error: explainError(error, { offline: !navigator.onLine }) });
+    }
+  });
+}
+
+async function load(id: number, settings: LoadSettings) {
+  const started = performance.now();
+  current?.parts.model.dispose();
+  current = null;
+  const cachedBefore = await inspectFiles(
+    settings.source,
+    settings.dtypes,
+    settings.appBase,
+    settings.hubHost,
+  );
+  const tracker = new ProgressTracker((progress) => post({ type: 'file-progress', progress }));
+  let device = settings.device;
+  let fallbackReason: string | undefined;
+  let parts;
+  try {
+    parts = await loadParts(settings, tracker.handle);
+  } catch (error) {
+    const explained = explainError(error);
+    const canFallBack =
+      settings.device === 'webgpu' &&
+      settings.allowFallback &&
+      !(error instanceof ExplainedError) &&
+      explained.kind !== 'not-found' &&
+      explained.kind !== 'offline' &&
+      explained.kind !== 'download-interrupted';
+    if (!canFallBack) throw error;
+    // WebGPU failed: the same files run on the CPU through WASM.
+    fallbackReason = `WebGPU failed (${explained.message}); running on WASM instead.`;
+    post({ type: 'load-stage', stage: 'WebGPU failed, falling back to WASM…' });
+    device = 'wasm';
+    parts = await loadParts({ ...settings, device }, tracker.handle);
+  }
+  current = new QualityModel(parts);
+  post({
+    type: 'loaded',
+    id,
+    model: {
+      source: settings.source,
+      device,
+      dtypes: settings.dtypes,
+      fallbackReason,
+      imageTokens: 0,
+      hasNumLogitsToKeep: parts.hasNumLogitsToKeep,
+      loadMs: performance.now() - started,
+      bytes: cachedBefore.reduce((sum, f) => sum + (f.bytes ?? 0), 0),
+      fromCache: cachedBefore.every((f) => f.cached),
+    },
+  });
+}
+
+function requireModel(): QualityModel {
+  if (!current) {
+    throw new ExplainedError({
+      kind: 'not-loaded',
+      message: 'The model is not loaded yet.',
+      advice: 'Load the model first; photos dropped meanwhile are scored once it is ready.',
+    });
+  }
+  return current;
+}
+
+scope.onmessage = (event: MessageEvent<ModelRequest>) => {
+  const request = event.data;
+  switch (request.type) {
+    case 'probe':
+      void probeCapabilities().then((caps) => post({ type: 'probed', id: request.id, caps }));
+      return;
+    case 'inspect':
+      void inspectFiles(
+        request.settings.source,
+        request.settings.dtypes,
+        request.settings.appBase,
+        request.settings.hubHost,
+      ).then((files) => post({ type: 'inspected', id: request.id, files }));
+      return;
+    case 'load':
+      enqueue(request.id, () => load(request.id, request.settings));
+      return;
+    case 'score':
+      enqueue(request.id, async () => {
+        const result = await requireModel().score(request.photoId, request.image, request.recipe);
+        request.image.close();
+        post({ type: 'scored', id: request.id, photoId: request.photoId, result });
+      });
+      return;
+    case 'forget-photo':
+      current?.forget(request.photoId);
+      return;
+    case 'cancel':
+      cancelled.add(request.id);
+      return;
+  }
+};

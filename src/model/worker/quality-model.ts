@@ -1,0 +1,204 @@
+/**
+ * A loaded quality model: encodes each photo once, then scores it with a recipe by reading the
+ * next-token logits at the level words (Q-Align / Q-SiT).
+ */
+import { RawImage, Tensor } from '@huggingface/transformers';
+import { expandImageTokens, renderChat, type ChatTurn } from '../prompt.ts';
+import type { ScoreResult } from '../protocol.ts';
+import { imageTokenCount } from '../processor-config.ts';
+import type { ScoringRecipe } from '../recipes.ts';
+import { scoreFromLevelLogits } from '../scoring.ts';
+import { ExplainedError } from './errors.ts';
+import type { LoadedParts } from './runtime.ts';
+
+/** Longest side the photo is drawn at before the processor resizes it to the model's input. */
+const MAX_INPUT_SIDE = 1024;
+
+interface EncodedPhoto {
+  features: Tensor;
+  encodeMs: number;
+}
+
+/** The model methods used here (public in transformers.js, though marked internal in its docs). */
+interface ModelInternals {
+  encode_image(inputs: { pixel_values: Tensor }): Promise<Tensor>;
+  encode_text(inputs: { input_ids: Tensor }): Promise<Tensor>;
+  _merge_input_ids_with_image_features(kwargs: {
+    image_features: Tensor;
+    inputs_embeds: Tensor;
+    input_ids: Tensor;
+    attention_mask: Tensor;
+  }): { inputs_embeds: Tensor; attention_mask: Tensor };
+  forward(inputs: Record<string, unknown>): Promise<Record<string, Tensor>>;
+}
+
+/** A prompt ready for the decoder: merged embeddings plus its token ids. */
+export interface PreparedPrompt {
+  inputIds: Tensor;
+  inputsEmbeds: Tensor;
+  attentionMask: Tensor;
+  tokens: number;
+}
+
+export class QualityModel {
+  private readonly photos = new Map<string, EncodedPhoto>();
+  private readonly internals: ModelInternals;
+
+  constructor(readonly parts: LoadedParts) {
+    this.internals = parts.model as unknown as ModelInternals;
+  }
+
+  /** Token id of each level word: the first token of the word, looked up in this vocabulary. */
+  levelTokenIds(recipe: ScoringRecipe): number[] {
+    return recipe.levelWords.map((word) => {
+      const ids = this.parts.processor.tokenizer!.encode(word, { add_special_tokens: false });
+      if (ids.length === 0) throw new Error(`Level word "${word}" has no token`);
+      return ids[0]!;
+    });
+  }
+
+  /** Encodes a photo's image once; later calls for the same photo reuse the features. */
+  async encode(
+    photoId: string,
+    image: ImageBitmap | null,
+  ): Promise<EncodedPhoto & { reused: boolean }> {
+    const known = this.photos.get(photoId);
+    if (known) return { ...known, reused: true };
+    if (!image) throw new Error('No image was given for a photo the model has not seen.');
+    const started = performance.now();
+    const raw = bitmapToRawImage(image);
+    const { pixel_values } = (await this.parts.processor.image_processor!(raw)) as {
+      pixel_values: Tensor;
+    };
+    const pixels = this.parts.pixelType === 'float16' ? pixel_values.to('float16') : pixel_values;
+    const features = await this.internals.encode_image({ pixel_values: pixels });
+    const [, , height = 0, width = 0] = pixel_values.dims;
+    const expected = imageTokenCount(height, width, this.parts.processorFields);
+    if (features.dims[1] !== expected) {
+      throw new ExplainedError({
+        kind: 'bad-model',
+        message: `The vision encoder gave ${features.dims[1]} image features where the processor expects ${expected}.`,
+        advice: 'The model files and the processor configuration do not belong together.',
+      });
+    }
+    const encoded = { features, encodeMs: performance.now() - started };
+    this.photos.set(photoId, encoded);
+    return { ...encoded, reused: false };
+  }
+
+  forget(photoId: string) {
+    this.photos.get(photoId)?.features.dispose();
+    this.photos.delete(photoId);
+  }
+
+  /** Builds the prompt's embeddings with the photo's features in place of the image tokens. */
+  async prepare(
+    photoId: string,
+    turns: ChatTurn[],
+    assistantPrefix: string,
+  ): Promise<PreparedPrompt> {
+    const encoded = this.photos.get(photoId);
+    if (!encoded) throw new Error('The photo must be encoded before a prompt is built.');
+    const text = expandImageTokens(renderChat(turns, assistantPrefix), encoded.features.dims[1]!);
+    const tokenizer = this.parts.processor.tokenizer!;
+    const { input_ids, attention_mask } = tokenizer(text, { add_special_tokens: false }) as {
+      input_ids: Tensor;
+      attention_mask: Tensor;
+    };
+    const embeds = await this.internals.encode_text({ input_ids });
+    const merged = this.internals._merge_input_ids_with_image_features({
+      image_features: encoded.features,
+      inputs_embeds: embeds,
+      input_ids,
+      attention_mask,
+    });
+    return {
+      inputIds: input_ids,
+      inputsEmbeds: merged.inputs_embeds,
+      attentionMask: merged.attention_mask,
+      tokens: input_ids.dims[1]!,
+    };
+  }
+
+  /** Scores an encoded photo: one decoder pass, logits of the next token at the level words. */
+  async score(
+    photoId: string,
+    image: ImageBitmap | null,
+    recipe: ScoringRecipe,
+  ): Promise<ScoreResult> {
+    const started = performance.now();
+    const encoded = await this.encode(photoId, image);
+    const prompt = await this.prepare(
+      photoId,
+      [{ role: 'user', text: recipe.question, withImage: true }],
+      recipe.assistantPrefix,
+    );
+    const prefillStart = performance.now();
+    const lastLogits = await this.nextTokenLogits(prompt);
+    const prefillMs = performance.now() - prefillStart;
+    const levelTokenIds = this.levelTokenIds(recipe);
+    const levelLogits = levelTokenIds.map((id) => lastLogits[id]!);
+    return {
+      ...scoreFromLevelLogits(levelLogits),
+      levelLogits,
+      levelTokenIds,
+      promptTokens: prompt.tokens,
+      timings: {
+        encodeMs: encoded.reused ? 0 : encoded.encodeMs,
+        prefillMs,
+        totalMs: performance.now() - started,
+      },
+      recipe: recipe.name,
+    };
+  }
+
+  /**
+   * One decoder pass over a prompt; returns the last position's logits as float32. Asks the
+   * decoder for the last position only when it declares num_logits_to_keep (otherwise the full
+   * [sequence × vocabulary] logits are materialised: ≈ 465 MB at the real vocabulary).
+   */
+  async nextTokenLogits(prompt: PreparedPrompt): Promise<Float32Array> {
+    const inputs: Record<string, unknown> = {
+      inputs_embeds: prompt.inputsEmbeds,
+      attention_mask: prompt.attentionMask,
+    };
+    if (this.parts.hasNumLogitsToKeep) inputs.num_logits_to_keep = new Tensor('int64', [1n], []);
+    const outputs = await this.internals.forward(inputs);
+    try {
+      const logits = outputs.logits!;
+      const [, positions = 1, vocab = 0] = logits.dims;
+      const last = logits.slice(null, [positions - 1, positions], null).to('float32');
+      return new Float32Array(last.data as Float32Array).subarray(0, vocab);
+    } finally {
+      disposeAll(outputs);
+    }
+  }
+}
+
+/** Frees every tensor in a model output (GPU buffers on WebGPU). */
+export function disposeAll(outputs: Record<string, unknown>) {
+  for (const value of Object.values(outputs)) {
+    if (value instanceof Tensor) value.dispose();
+    else if (
+      value &&
+      typeof value === 'object' &&
+      'dispose' in value &&
+      typeof value.dispose === 'function'
+    ) {
+      value.dispose();
+    }
+  }
+}
+
+function bitmapToRawImage(bitmap: ImageBitmap): RawImage {
+  const scale = Math.min(1, MAX_INPUT_SIDE / Math.max(bitmap.width, bitmap.height));
+  const width = Math.max(1, Math.round(bitmap.width * scale));
+  const height = Math.max(1, Math.round(bitmap.height * scale));
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('No 2D canvas in this worker');
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  const { data } = ctx.getImageData(0, 0, width, height);
+  return new RawImage(data, width, height, 4);
+}

@@ -1,0 +1,230 @@
+/**
+ * The transformers.js / onnxruntime-web runtime inside the model worker: environment set-up (all
+ * runtime files served by the app itself), capability probing and loading a model with progress.
+ */
+import {
+  env,
+  LlavaOnevisionForConditionalGeneration,
+  LlavaProcessor,
+  type ProgressInfo,
+} from '@huggingface/transformers';
+import {
+  checkBoundaryTypes,
+  DTYPE_SUFFIX,
+  SESSIONS,
+  type Capabilities,
+  type DtypeMap,
+  type SessionName,
+  type TensorInfo,
+} from '../precision.ts';
+import { missingProcessorFields, type ProcessorFields } from '../processor-config.ts';
+import type { FileProgress, LoadSettings } from '../protocol.ts';
+import { modelFileUrl, type ModelSource } from '../source.ts';
+import { ExplainedError } from './errors.ts';
+
+/** onnxruntime-web files the app serves under ort/ (see vite.config.ts). */
+const ORT_MJS = 'ort/ort-wasm-simd-threaded.asyncify.mjs';
+const ORT_WASM = 'ort/ort-wasm-simd-threaded.asyncify.wasm';
+
+/** The Cache API bucket transformers.js stores downloaded files in. */
+export const MODEL_CACHE = 'transformers-cache';
+
+/** Points transformers.js at the model source and at the app's own copy of the WASM runtime. */
+export function configureRuntime(settings: Pick<LoadSettings, 'source' | 'appBase' | 'hubHost'>) {
+  const wasm = env.backends.onnx.wasm;
+  if (wasm) {
+    wasm.wasmPaths = {
+      mjs: new URL(ORT_MJS, settings.appBase).href,
+      wasm: new URL(ORT_WASM, settings.appBase).href,
+    };
+    // Threads need SharedArrayBuffer, i.e. a cross-origin-isolated page (COOP/COEP headers).
+    wasm.numThreads = self.crossOriginIsolated
+      ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1))
+      : 1;
+  }
+  env.useBrowserCache = true;
+  env.useWasmCache = true;
+  const local = settings.source.kind === 'local';
+  env.allowLocalModels = local;
+  env.allowRemoteModels = !local;
+  env.localModelPath = new URL('models/', settings.appBase).href;
+  env.remoteHost = settings.hubHost.endsWith('/') ? settings.hubHost : `${settings.hubHost}/`;
+}
+
+/** What this device offers: WebGPU, the shader-f16 feature, threads. */
+export async function probeCapabilities(): Promise<Capabilities> {
+  const caps: Capabilities = {
+    webgpu: false,
+    shaderF16: false,
+    crossOriginIsolated: self.crossOriginIsolated,
+    threads: navigator.hardwareConcurrency || 1,
+  };
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) {
+    caps.webgpuProblem = self.isSecureContext
+      ? 'This browser has no WebGPU.'
+      : 'WebGPU needs a secure context (https or localhost).';
+    return caps;
+  }
+  try {
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) {
+      caps.webgpuProblem = 'No WebGPU adapter is available (GPU blocked or unsupported).';
+      return caps;
+    }
+    caps.webgpu = true;
+    caps.shaderF16 = adapter.features.has('shader-f16');
+    const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+    caps.adapterName =
+      [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || undefined;
+  } catch (error) {
+    caps.webgpuProblem = `WebGPU adapter request failed: ${String(error)}`;
+  }
+  return caps;
+}
+
+/** The ONNX files a model needs at these precisions, relative to the model folder. */
+export function onnxFiles(dtypes: DtypeMap): string[] {
+  return SESSIONS.map((s) => `onnx/${s}${DTYPE_SUFFIX[dtypes[s]]}.onnx`);
+}
+
+/** Size and cache state of each ONNX file, asked before any download starts. */
+export async function inspectFiles(
+  source: ModelSource,
+  dtypes: DtypeMap,
+  appBase: string,
+  hubHost: string,
+): Promise<{ file: string; bytes: number | null; cached: boolean }[]> {
+  const cache = await caches.open(MODEL_CACHE).catch(() => null);
+  return Promise.all(
+    onnxFiles(dtypes).map(async (file) => {
+      const url = modelFileUrl(source, file, appBase, hubHost);
+      const hit = await cache?.match(url);
+      if (hit) {
+        const length = Number(hit.headers.get('content-length'));
+        return { file, bytes: Number.isFinite(length) && length > 0 ? length : null, cached: true };
+      }
+      try {
+        const head = await fetch(url, { method: 'HEAD' });
+        const length = Number(
+          head.headers.get('x-linked-size') ?? head.headers.get('content-length'),
+        );
+        return { file, bytes: head.ok && length > 0 ? length : null, cached: false };
+      } catch {
+        return { file, bytes: null, cached: false };
+      }
+    }),
+  );
+}
+
+/** Tracks bytes and download rate per file from transformers.js progress events. */
+export class ProgressTracker {
+  private readonly started = new Map<string, number>();
+  bytes = 0;
+  constructor(private readonly onProgress: (p: FileProgress) => void) {}
+
+  handle = (info: ProgressInfo) => {
+    if (!('file' in info)) return;
+    const now = performance.now();
+    if (!this.started.has(info.file)) this.started.set(info.file, now);
+    if (info.status === 'progress') {
+      const seconds = Math.max(1e-3, (now - this.started.get(info.file)!) / 1000);
+      this.onProgress({
+        file: info.file,
+        loaded: info.loaded,
+        total: info.total,
+        rate: info.loaded / seconds,
+        done: false,
+      });
+    } else if (info.status === 'done') {
+      this.onProgress({ file: info.file, loaded: -1, total: -1, rate: 0, done: true });
+    }
+  };
+}
+
+/** The pieces of a loaded LLaVA-OneVision model the worker uses. */
+export interface LoadedParts {
+  model: LlavaOnevisionForConditionalGeneration;
+  processor: LlavaProcessor;
+  processorFields: ProcessorFields;
+  imageTokenId: number;
+  hasNumLogitsToKeep: boolean;
+  /** Element type the vision encoder wants for pixel_values. */
+  pixelType: string;
+}
+
+interface SessionLike {
+  inputNames: string[];
+  inputMetadata?: { name: string; type?: string }[];
+  outputMetadata?: { name: string; type?: string }[];
+}
+
+function sessionsOf(
+  model: LlavaOnevisionForConditionalGeneration,
+): Partial<Record<SessionName, SessionLike>> {
+  return (model as unknown as { sessions: Partial<Record<SessionName, SessionLike>> }).sessions;
+}
+
+function findInfo(
+  list: { name: string; type?: string }[] | undefined,
+  name: string,
+): TensorInfo | undefined {
+  const m = list?.find((x) => x.name === name);
+  return m ? { name: m.name, type: m.type ?? 'unknown' } : undefined;
+}
+
+/** Loads processor and model; refuses precision mixes whose graph boundaries disagree. */
+export async function loadParts(
+  settings: LoadSettings,
+  onProgress: (info: ProgressInfo) => void,
+): Promise<LoadedParts> {
+  configureRuntime(settings);
+  const id = settings.source.id;
+  const processor = await LlavaProcessor.from_pretrained(id, { progress_callback: onProgress });
+  const model = (await LlavaOnevisionForConditionalGeneration.from_pretrained(id, {
+    dtype: settings.dtypes,
+    device: settings.device,
+    progress_callback: onProgress,
+  })) as LlavaOnevisionForConditionalGeneration;
+  const sessions = sessionsOf(model);
+  const problem = checkBoundaryTypes({
+    visionInput: findInfo(sessions.vision_encoder?.inputMetadata, 'pixel_values'),
+    visionOutput: findInfo(sessions.vision_encoder?.outputMetadata, 'image_features'),
+    embedOutput: findInfo(sessions.embed_tokens?.outputMetadata, 'inputs_embeds'),
+    decoderEmbedsInput: findInfo(sessions.decoder_model_merged?.inputMetadata, 'inputs_embeds'),
+  });
+  if (problem) {
+    await model.dispose();
+    throw new ExplainedError({
+      kind: 'precision-mismatch',
+      message: problem,
+      advice: 'Pick a single precision preset (for example q4 everywhere) and load again.',
+    });
+  }
+  const config = model.config as unknown as {
+    image_token_index?: number;
+    image_token_id?: number;
+    vision_config?: { patch_size?: number; model_type?: string };
+    vision_feature_select_strategy?: string;
+  };
+  const processorConfig = (processor as unknown as { config: Record<string, unknown> }).config;
+  const processorFields = missingProcessorFields(processorConfig, config);
+  Object.assign(processorConfig, processorFields);
+  const imageTokenId = config.image_token_index ?? config.image_token_id;
+  if (typeof imageTokenId !== 'number') {
+    throw new ExplainedError({
+      kind: 'bad-model',
+      message: 'config.json names no image token (image_token_index).',
+      advice: 'This does not look like a LLaVA-OneVision model folder.',
+    });
+  }
+  return {
+    model,
+    processor,
+    processorFields,
+    imageTokenId,
+    hasNumLogitsToKeep:
+      sessions.decoder_model_merged?.inputNames.includes('num_logits_to_keep') ?? false,
+    pixelType: findInfo(sessions.vision_encoder?.inputMetadata, 'pixel_values')?.type ?? 'float32',
+  };
+}
