@@ -1,8 +1,48 @@
-/** The app shell: photo intake on the left, the selected photo's analysis on the right. */
+import { useEffect } from 'react';
+import { ModelStatus } from './components/ModelStatus/ModelStatus.tsx';
+import { PhotoDrop } from './components/PhotoDrop/PhotoDrop.tsx';
+import { PhotoPreview } from './components/PhotoPreview/PhotoPreview.tsx';
+import { PhotoStrip } from './components/PhotoStrip/PhotoStrip.tsx';
+import { ScoreCard } from './components/ScoreCard/ScoreCard.tsx';
+import { useModelActions } from './store/hooks/useModel.ts';
+import { useSelectedPhoto } from './store/hooks/usePhotos.ts';
+
+/** The app shell: photos on the left, the selected photo's analysis on the right. */
 export function App() {
+  const { initModel } = useModelActions();
+  const photo = useSelectedPhoto();
+
+  useEffect(() => {
+    void initModel(new URLSearchParams(window.location.search));
+  }, [initModel]);
+
   return (
-    <main className="app">
-      <h1>Quality Lens</h1>
-    </main>
+    <div className="app">
+      <header className="app__header">
+        <h1>Quality Lens</h1>
+        <p className="app__tagline">
+          Explainable photo quality, computed on this device. Photos never leave it.
+        </p>
+      </header>
+      <ModelStatus />
+      <div className="app__body">
+        <aside className="app__photos">
+          <PhotoDrop compact={photo !== null} />
+          <PhotoStrip />
+        </aside>
+        <main className="app__main">
+          {photo ? (
+            <>
+              <PhotoPreview photo={photo} />
+              {photo.status === 'ready' && <ScoreCard photoId={photo.id} />}
+            </>
+          ) : (
+            <p className="app__empty">
+              Add a photo to see its quality score, the five level probabilities and why.
+            </p>
+          )}
+        </main>
+      </div>
+    </div>
   );
 }

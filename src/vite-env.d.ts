@@ -1,1 +1,12 @@
 /// <reference types="vite/client" />
+
+interface ImportMetaEnv {
+  /** Build-time default model: a Hub id, or `local:<folder>` for a kiosk bundle under models/. */
+  readonly VITE_DEFAULT_MODEL?: string;
+  /** Build-time Hub host (a mirror); the `hub` URL parameter overrides it. */
+  readonly VITE_HUB_HOST?: string;
+}
+
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}

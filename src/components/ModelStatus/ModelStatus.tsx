@@ -1,0 +1,119 @@
+import { formatBytes, formatDuration } from '../../lib/format.ts';
+import { describeDtypes } from '../../model/precision.ts';
+import { useModelActions, useModelState } from '../../store/hooks/useModel.ts';
+import { ModelSettings } from '../ModelSettings/ModelSettings.tsx';
+import './ModelStatus.css';
+
+const deviceName = (device: string | null) => (device === 'webgpu' ? 'WebGPU' : 'WASM (CPU)');
+
+/** Where the model stands: download consent, per-file progress, ready, or what went wrong. */
+export function ModelStatus() {
+  const m = useModelState();
+  const { startModel } = useModelActions();
+  const total = m.files.reduce((sum, f) => sum + (f.bytes ?? 0), 0);
+  const unknownSizes = m.files.some((f) => f.bytes === null);
+  const toDownload = m.files.filter((f) => !f.cached);
+  const precision = m.dtypes ? describeDtypes(m.dtypes) : '…';
+
+  return (
+    <section
+      className={`model-status model-status--${m.status}`}
+      data-testid="model-status"
+      data-status={m.status}
+    >
+      {(m.status === 'probing' || m.status === 'inspecting') && (
+        <p>Checking this device and the model files…</p>
+      )}
+
+      {m.status === 'needs-consent' && (
+        <div className="model-status__consent">
+          <p>
+            Scoring needs the quality model <strong>{m.source.id}</strong> ({precision},{' '}
+            {deviceName(m.device)}):{' '}
+            <strong data-testid="download-size">
+              {total > 0
+                ? `${unknownSizes ? 'at least ' : ''}${formatBytes(total)}`
+                : 'size unknown'}
+            </strong>{' '}
+            to download
+            {toDownload.length < m.files.length
+              ? ` (${m.files.length - toDownload.length} files already cached)`
+              : ''}
+            . It is downloaded once and kept in this browser; photos are never uploaded.
+          </p>
+          {m.settingsProblem && <p className="model-status__problem">{m.settingsProblem}</p>}
+          <button
+            type="button"
+            onClick={() => void startModel()}
+            disabled={m.settingsProblem !== null}
+          >
+            Download and load the model
+          </button>
+        </div>
+      )}
+
+      {m.status === 'loading' && (
+        <div className="model-status__loading">
+          <p>
+            {m.stage ?? 'Loading…'} {deviceName(m.device)}, {precision}
+          </p>
+          <ul className="model-status__files">
+            {Object.values(m.progress).map((p) => (
+              <li key={p.file} data-testid="file-progress">
+                <span className="model-status__file">{p.file}</span>
+                <progress max={p.total || 1} value={p.done ? p.total || 1 : p.loaded} />
+                <span>
+                  {p.done
+                    ? `${formatBytes(p.total)} done`
+                    : `${formatBytes(p.loaded)} / ${formatBytes(p.total)} · ${formatBytes(p.rate)}/s`}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      {m.status === 'ready' && m.loaded && (
+        <p className="model-status__ready" data-testid="model-ready">
+          Model ready: <strong>{m.loaded.source.id}</strong> on{' '}
+          <strong data-testid="model-backend">{deviceName(m.loaded.device)}</strong>,{' '}
+          <strong data-testid="model-precision">{describeDtypes(m.loaded.dtypes)}</strong>, loaded
+          in {formatDuration(m.loaded.loadMs)}
+          {m.loaded.fromCache ? ' from this browser’s cache' : ''}.
+          {m.loaded.fallbackReason && (
+            <span className="model-status__problem"> {m.loaded.fallbackReason}</span>
+          )}
+        </p>
+      )}
+
+      {m.status === 'failed' && m.error && (
+        <div className="model-status__error" role="alert" data-testid="model-error">
+          <p>
+            <strong>The model could not be loaded.</strong> {m.error.message}
+          </p>
+          {m.error.advice && <p>{m.error.advice}</p>}
+          <button type="button" onClick={() => void startModel()}>
+            Try again
+          </button>
+        </div>
+      )}
+
+      <details className="model-status__settings">
+        <summary>Model settings</summary>
+        <ModelSettings />
+        {m.caps && (
+          <p className="model-status__caps">
+            This device:{' '}
+            {m.caps.webgpu
+              ? `WebGPU${m.caps.shaderF16 ? ' with shader-f16' : ' (no shader-f16)'}`
+              : `no WebGPU (${m.caps.webgpuProblem ?? 'unavailable'})`}
+            {m.caps.adapterName ? ` · ${m.caps.adapterName}` : ''} ·{' '}
+            {m.caps.crossOriginIsolated
+              ? `${m.caps.threads} CPU threads`
+              : 'single-threaded WASM (page not cross-origin isolated)'}
+          </p>
+        )}
+      </details>
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+import type { PhotoRecord } from '../../photos/types.ts';
+import { usePhotoScore } from '../../store/hooks/useModel.ts';
+import { usePhotoActions, usePhotoList, useSelectedPhoto } from '../../store/hooks/usePhotos.ts';
+import './PhotoStrip.css';
+
+function StripItem({ photo, selected }: { photo: PhotoRecord; selected: boolean }) {
+  const score = usePhotoScore(photo.id);
+  const { selectPhoto, removePhoto } = usePhotoActions();
+  const badge =
+    photo.status === 'failed'
+      ? '!'
+      : score?.status === 'done' && score.result
+        ? score.result.score.toFixed(1)
+        : '…';
+  return (
+    <li
+      className={`photo-strip__item${selected ? ' photo-strip__item--selected' : ''}`}
+      data-testid="strip-item"
+    >
+      <button
+        type="button"
+        className="photo-strip__select"
+        onClick={() => selectPhoto(photo.id)}
+        aria-pressed={selected}
+        title={photo.name}
+      >
+        {photo.thumbUrl ? (
+          <img src={photo.thumbUrl} alt="" />
+        ) : (
+          <span className="photo-strip__placeholder">
+            {photo.status === 'failed' ? 'Not a photo' : 'Opening…'}
+          </span>
+        )}
+        <span className="photo-strip__name">{photo.name}</span>
+        <span className={`photo-strip__badge photo-strip__badge--${photo.status}`}>{badge}</span>
+      </button>
+      <button
+        type="button"
+        className="photo-strip__remove"
+        aria-label={`Remove ${photo.name}`}
+        onClick={() => removePhoto(photo.id)}
+      >
+        ×
+      </button>
+    </li>
+  );
+}
+
+/** Every photo added so far, with its score; click to reopen its result. */
+export function PhotoStrip() {
+  const photos = usePhotoList();
+  const selected = useSelectedPhoto();
+  if (photos.length === 0) return null;
+  return (
+    <ul className="photo-strip" aria-label="Photos">
+      {photos.map((photo) => (
+        <StripItem key={photo.id} photo={photo} selected={photo.id === selected?.id} />
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,19 @@
+/** Longest side of the strip thumbnails, in CSS pixels × 2 for sharp display. */
+const THUMB_SIDE = 192;
+
+/**
+ * A small JPEG of a decoded photo for the strip. Drawing an already-decoded bitmap this small takes
+ * a few milliseconds; encoding runs off the main thread inside convertToBlob.
+ */
+export async function makeThumbnail(bitmap: ImageBitmap, side = THUMB_SIDE): Promise<string> {
+  const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+  const canvas = new OffscreenCanvas(
+    Math.max(1, Math.round(bitmap.width * scale)),
+    Math.max(1, Math.round(bitmap.height * scale)),
+  );
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('No 2D canvas available');
+  ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  return URL.createObjectURL(blob);
+}

@@ -1,0 +1,24 @@
+import { useShallow } from 'zustand/react/shallow';
+import type { PhotoRecord } from '../../photos/types.ts';
+import { useAppStore } from '../index.ts';
+
+/** The photos in the order they were added. */
+export function usePhotoList(): PhotoRecord[] {
+  return useAppStore(useShallow((s) => s.photoOrder.map((id) => s.photos[id]!).filter(Boolean)));
+}
+
+/** The photo shown in the main view, if any. */
+export function useSelectedPhoto(): PhotoRecord | null {
+  return useAppStore((s) => (s.selectedPhotoId ? (s.photos[s.selectedPhotoId] ?? null) : null));
+}
+
+/** The photo actions a component may call. */
+export function usePhotoActions() {
+  return useAppStore(
+    useShallow((s) => ({
+      addFiles: s.addFiles,
+      selectPhoto: s.selectPhoto,
+      removePhoto: s.removePhoto,
+    })),
+  );
+}

@@ -1,0 +1,14 @@
+/**
+ * The one app store, made of slices by concern. Components never import this directly: they use
+ * the named hooks in store/hooks/, each with a small selector.
+ */
+import { create } from 'zustand';
+import { createModelSlice, type ModelSlice } from './modelSlice.ts';
+import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
+
+export type AppState = PhotosSlice & ModelSlice;
+
+export const useAppStore = create<AppState>()((...a) => ({
+  ...createPhotosSlice(...a),
+  ...createModelSlice(...a),
+}));
