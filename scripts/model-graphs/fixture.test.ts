@@ -3,7 +3,8 @@
  * and checks what the app relies on: tokens, the 729-token image prompt, level probabilities,
  * the KV cache, num_logits_to_keep, the q4 variant and generate().
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,6 +16,7 @@ import {
 } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_MODEL_ID, writeFixtureModel } from './fixture-model.ts';
+import { toFloat16Bits } from './onnx-writer.ts';
 
 const QUESTION =
   'Assume you are an image quality evaluator. \nYour rating should be chosen from the following five categories: Excellent, Good, Fair, Poor, and Bad (from high to low). \nHow would you rate the quality of this image?';
@@ -97,6 +99,34 @@ function correlation(a: Float32Array, b: Float32Array): number {
   return ab / Math.sqrt(aa * bb);
 }
 
+/** IEEE half bits → number. */
+function fromHalf(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const mantissa = bits & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 31) return mantissa ? Number.NaN : sign * Infinity;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
+
+/** Last-position logits of any precision as fp32 (float16 tensors hold raw bits in Node 20). */
+function lastLogitsAnyPrecision(logits: Tensor): Float32Array {
+  if (logits.type !== 'float16') return lastLogits(logits);
+  const [, seq, vocab] = logits.dims as [number, number, number];
+  const bits = (logits.data as Uint16Array).slice((seq - 1) * vocab, seq * vocab);
+  return Float32Array.from(bits, fromHalf);
+}
+
+function sha256Tree(root: string): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    hashes[path.slice(root.length)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+  }
+  return hashes;
+}
+
 /** Turns `present.{i}.*` outputs into the `past_key_values.{i}.*` feeds of the next call. */
 function cacheFrom(output: ModelOutput): Record<string, Tensor> {
   const cache: Record<string, Tensor> = {};
@@ -114,7 +144,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'llava-fixture-'));
-  writeFixtureModel(join(dir, FIXTURE_MODEL_ID), ['fp32', 'q4']);
+  writeFixtureModel(join(dir, FIXTURE_MODEL_ID), ['fp32', 'q4', 'fp16', 'q8']);
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = `${dir}/`;
@@ -228,5 +258,61 @@ describe('fixture model with transformers.js', () => {
     } finally {
       await q4.dispose();
     }
+  });
+
+  it('runs the fp16 variant with float16 I/O (pixel_values cast by the caller) close to fp32', async () => {
+    const fp16 = await LlavaOnevisionForConditionalGeneration.from_pretrained(FIXTURE_MODEL_ID, {
+      dtype: 'fp16',
+      device: 'cpu',
+    });
+    try {
+      const inputs = await scoreInputs(noise);
+      const pixels = inputs.pixel_values;
+      const halfPixels = new Tensor(
+        'float16',
+        toFloat16Bits(pixels.data as Float32Array),
+        pixels.dims,
+      );
+      const out = (await fp16({
+        ...inputs,
+        pixel_values: halfPixels,
+        num_logits_to_keep: keep(1),
+      })) as ModelOutput;
+      expect(out.logits.type).toBe('float16');
+      const reference = (await model({ ...inputs, num_logits_to_keep: keep(1) })) as ModelOutput;
+      const levels = levelProbabilities(lastLogitsAnyPrecision(out.logits));
+      expect(maxAbsDiff(levels, levelProbabilities(lastLogits(reference.logits)))).toBeLessThan(
+        0.01,
+      );
+    } finally {
+      await fp16.dispose();
+    }
+  });
+
+  it('runs the q8 variant (DynamicQuantizeLinear + MatMulInteger) close to fp32', async () => {
+    const q8 = await LlavaOnevisionForConditionalGeneration.from_pretrained(FIXTURE_MODEL_ID, {
+      dtype: 'q8',
+      device: 'cpu',
+    });
+    try {
+      const inputs = await scoreInputs(gradient);
+      const out = (await q8({ ...inputs, num_logits_to_keep: keep(1) })) as ModelOutput;
+      const reference = (await model({ ...inputs, num_logits_to_keep: keep(1) })) as ModelOutput;
+      expect(correlation(lastLogits(out.logits), lastLogits(reference.logits))).toBeGreaterThan(
+        0.95,
+      );
+    } finally {
+      await q8.dispose();
+    }
+  });
+});
+
+describe('fixture generator', () => {
+  it('is deterministic and skips an up-to-date folder', () => {
+    const first = join(dir, FIXTURE_MODEL_ID);
+    const second = join(dir, 'second');
+    writeFixtureModel(second, ['fp32', 'q4', 'fp16', 'q8']);
+    expect(sha256Tree(second)).toEqual(sha256Tree(first));
+    expect(writeFixtureModel(first, ['fp32', 'q4']).skipped).toBe(true);
   });
 });
