@@ -1,0 +1,257 @@
+/**
+ * Real photographs for tests, gathered into .cache/photos/ (git-ignored).
+ *
+ * Source: Debian's `mate-backgrounds` package (GPL-2+; photographers named in its copyright file):
+ * real camera photos, several with their original Canon / Konica Minolta EXIF. If the package is
+ * not installed, its .deb is fetched with `apt-get download` and unpacked here, nothing installed.
+ * From those few originals this script derives every file other tests need: a portrait JPEG with
+ * EXIF orientation 6, other formats, a 24 MP and a 100 MP JPEG, and deliberately bad files.
+ *
+ * Usage: `npx tsx scripts/test-photos.ts` (idempotent), or `await ensureTestPhotos()` in a test.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const PHOTOS_DIR = join(ROOT, '.cache', 'photos');
+const DEB_DIR = join(ROOT, '.cache', 'debs');
+const INSTALLED = '/usr/share/backgrounds/mate/nature';
+/** Bump when the set of derived files changes, so stale caches are rebuilt. */
+const VERSION = 5;
+
+/** Photos (from mate-backgrounds/nature) used as ladder sources: varied scenes and light. */
+export const LADDER_SOURCES = [
+  'Dune',
+  'Blinds',
+  'RainDrops',
+  'LadyBird',
+  'Garden',
+  'Wood',
+] as const;
+
+/** Paths of the photos other tests use, all inside PHOTOS_DIR. */
+export const TEST_PHOTOS = {
+  /** Dune.jpg as shipped: 1680 × 1050 Canon EOS photo with its EXIF. */
+  landscapeJpeg: 'landscape.jpg',
+  /** A portrait crop of Dune stored sideways with EXIF orientation 6 (shows upright as 656 × 1050). */
+  portraitJpeg: 'portrait-orientation-6.jpg',
+  /** The same crop stored upright, for comparing pixels. */
+  portraitUpright: 'portrait-upright.png',
+  png: 'ladybird.png',
+  png16: 'ladybird-16bit.png',
+  pngAlpha: 'ladybird-alpha.png',
+  webp: 'dune.webp',
+  avif: 'dune.avif',
+  gif: 'dune.gif',
+  animatedGif: 'animated.gif',
+  tiff: 'dune.tiff',
+  heic: 'dune.heic',
+  progressiveJpeg: 'progressive.jpg',
+  greyJpeg: 'greyscale.jpg',
+  cmykJpeg: 'cmyk.jpg',
+  /** Storm.jpg enlarged to 6000 × 4000, for the benchmark. */
+  jpeg24mp: 'storm-24mp.jpg',
+  /** 12000 × 8400: must be downsampled, never refused. */
+  jpeg100mp: 'storm-100mp.jpg',
+  onePixel: 'one-pixel.png',
+  empty: 'empty.jpg',
+  truncated: 'truncated.jpg',
+  random: 'random-bytes.jpg',
+  randomAfterJpegMagic: 'garbage-with-jpeg-header.jpg',
+  text: 'shopping-list.txt',
+  svgWithScript: 'drawing-with-script.svg',
+  hugeDeclaredPng: 'declares-100000x100000.png',
+  hugeDeclaredJpeg: 'declares-60000x60000.jpg',
+  corruptExif: 'corrupt-exif.jpg',
+} as const;
+
+export type TestPhotoName = keyof typeof TEST_PHOTOS;
+
+export const photoPath = (name: TestPhotoName): string => join(PHOTOS_DIR, TEST_PHOTOS[name]);
+export const ladderSourcePath = (name: (typeof LADDER_SOURCES)[number]): string =>
+  join(PHOTOS_DIR, 'sources', `${name}.jpg`);
+
+/** Finds mate-backgrounds' nature photos, unpacking the Debian package here if need be. */
+function originalsDir(): string {
+  if (existsSync(join(INSTALLED, 'Dune.jpg'))) return INSTALLED;
+  const unpacked = join(DEB_DIR, 'mate-backgrounds', 'usr/share/backgrounds/mate/nature');
+  if (existsSync(join(unpacked, 'Dune.jpg'))) return unpacked;
+  mkdirSync(DEB_DIR, { recursive: true });
+  try {
+    execFileSync('apt-get', ['download', 'mate-backgrounds'], { cwd: DEB_DIR, stdio: 'pipe' });
+    const deb = readdirSync(DEB_DIR).find(
+      (f) => f.startsWith('mate-backgrounds') && f.endsWith('.deb'),
+    );
+    if (!deb) throw new Error('apt-get download produced no .deb');
+    execFileSync('dpkg-deb', ['-x', join(DEB_DIR, deb), join(DEB_DIR, 'mate-backgrounds')]);
+  } catch (error) {
+    throw new Error(
+      "Test photos come from Debian's mate-backgrounds package: install it (apt-get install mate-backgrounds).",
+      { cause: error },
+    );
+  }
+  return unpacked;
+}
+
+/** A tiny PNG whose header claims a huge size: must be refused before any pixel memory exists. */
+function pngDeclaring(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1024))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Rewrites the frame size in a JPEG's SOF marker. */
+function jpegDeclaring(jpeg: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.from(jpeg);
+  for (let at = 2; at + 9 < out.length;) {
+    const marker = out[at + 1]!;
+    const length = out.readUInt16BE(at + 2);
+    if (marker >= 0xc0 && marker <= 0xc3) {
+      out.writeUInt16BE(height, at + 5);
+      out.writeUInt16BE(width, at + 7);
+      return out;
+    }
+    at += 2 + length;
+  }
+  throw new Error('no SOF marker');
+}
+
+/** Overwrites the inside of a JPEG's EXIF block with junk, keeping the segment's length intact. */
+function corruptExif(jpeg: Buffer): Buffer {
+  const out = Buffer.from(jpeg);
+  const at = out.indexOf(Buffer.from('Exif\0\0', 'ascii'));
+  if (at < 0) throw new Error('no EXIF to corrupt');
+  // Keep the TIFF byte-order mark, then point the first IFD far outside the block and add junk.
+  out.writeUInt32LE(0x7ffffff0, at + 6 + 4);
+  for (let i = at + 6 + 8; i < at + 6 + 200; i++) out[i] = (i * 37) & 0xff;
+  return out;
+}
+
+/** Deterministic pseudo-random bytes (xorshift), so the "random" file is the same everywhere. */
+function pseudoRandom(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** Creates every test photo that is missing. Safe to call from many tests. */
+export async function ensureTestPhotos(): Promise<void> {
+  const stamp = join(PHOTOS_DIR, `.complete-v${VERSION}`);
+  if (existsSync(stamp)) return;
+  const originals = originalsDir();
+  mkdirSync(join(PHOTOS_DIR, 'sources'), { recursive: true });
+  const original = (name: string) => readFileSync(join(originals, `${name}.jpg`));
+  const out = (name: TestPhotoName) => photoPath(name);
+  const write = (name: TestPhotoName, data: Buffer | string) => writeFileSync(out(name), data);
+
+  for (const name of LADDER_SOURCES) writeFileSync(ladderSourcePath(name), original(name));
+
+  const dune = original('Dune');
+  write('landscapeJpeg', dune);
+  // A camera held upright stores the picture sideways and says "rotate 90° clockwise" (6).
+  const portrait = sharp(dune).extract({ left: 512, top: 0, width: 656, height: 1050 });
+  await portrait.clone().png().toFile(out('portraitUpright'));
+  await portrait
+    .clone()
+    .rotate(270)
+    .withMetadata({ orientation: 6 })
+    .jpeg({ quality: 92 })
+    .toFile(out('portraitJpeg'));
+
+  const ladybird = sharp(original('LadyBird')).resize(1280, 800);
+  await ladybird.clone().png().toFile(out('png'));
+  await ladybird.clone().toColourspace('rgb16').png().toFile(out('png16'));
+  await ladybird.clone().ensureAlpha(0.7).png().toFile(out('pngAlpha'));
+
+  const duneSmall = sharp(dune).resize(1200, 750);
+  await duneSmall.clone().webp({ quality: 85 }).toFile(out('webp'));
+  await duneSmall.clone().avif({ quality: 60, effort: 2 }).toFile(out('avif'));
+  await duneSmall.clone().gif().toFile(out('gif'));
+  await duneSmall.clone().tiff({ compression: 'lzw' }).toFile(out('tiff'));
+  await sharp(dune).jpeg({ quality: 88, progressive: true }).toFile(out('progressiveJpeg'));
+  await sharp(dune).toColourspace('b-w').jpeg({ quality: 88 }).toFile(out('greyJpeg'));
+  await sharp(dune).toColourspace('cmyk').jpeg({ quality: 88 }).toFile(out('cmykJpeg'));
+  const frames = await Promise.all(
+    ['Dune', 'Blinds', 'Garden'].map((n) => sharp(original(n)).resize(480, 300).png().toBuffer()),
+  );
+  await sharp(frames, { join: { animated: true } })
+    .gif({ delay: 500, loop: 0 })
+    .toFile(out('animatedGif'));
+  try {
+    execFileSync('heif-enc', ['-q', '60', '-o', out('heic'), join(originals, 'Dune.jpg')], {
+      stdio: 'pipe',
+    });
+  } catch {
+    console.warn('heif-enc (Debian package libheif-examples) is missing: no HEIC test photo.');
+  }
+
+  const storm = original('Storm');
+  // Enlarged, then given sensor-like grain so the file has the size and entropy of a real 24 MP
+  // camera JPEG (a smooth enlargement compresses to a fraction of that and decodes faster).
+  const big = await sharp(storm)
+    .resize(6000, 4000, { kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const grain = pseudoRandom(big.data.length, 99);
+  for (let i = 0; i < big.data.length; i++) {
+    big.data[i] = Math.max(0, Math.min(255, big.data[i]! + ((grain[i]! & 15) - 7.5)));
+  }
+  await sharp(big.data, { raw: big.info })
+    .withExif({ IFD0: { Make: 'Canon', Model: 'Canon EOS 400D DIGITAL' } })
+    .jpeg({ quality: 94 })
+    .toFile(out('jpeg24mp'));
+  await sharp(storm).resize(12000, 8400).jpeg({ quality: 80 }).toFile(out('jpeg100mp'));
+
+  await sharp({ create: { width: 1, height: 1, channels: 3, background: '#6a8caf' } })
+    .png()
+    .toFile(out('onePixel'));
+  write('empty', Buffer.alloc(0));
+  write('truncated', dune.subarray(0, Math.floor(dune.length * 0.6)));
+  write('random', pseudoRandom(200_000, 2024));
+  write(
+    'randomAfterJpegMagic',
+    Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), pseudoRandom(200_000, 7)]),
+  );
+  write('text', 'Shopping list\n- bread\n- film, 36 exposures\n- lens cloth\n');
+  write(
+    'svgWithScript',
+    '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">' +
+      '<script>window.__svgScriptRan = true; document.title = "pwned";</script>' +
+      '<rect width="400" height="300" fill="red"/></svg>\n',
+  );
+  write('hugeDeclaredPng', pngDeclaring(100_000, 100_000));
+  write('hugeDeclaredJpeg', jpegDeclaring(dune, 60_000, 60_000));
+  write('corruptExif', corruptExif(dune));
+  writeFileSync(stamp, new Date().toISOString());
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  await ensureTestPhotos();
+  console.log(`Test photos ready in ${PHOTOS_DIR} (${Date.now() - started} ms).`);
+}

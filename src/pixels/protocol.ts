@@ -1,0 +1,139 @@
+/**
+ * Messages between the UI and the pixels worker. Both sides import this file; every message is a
+ * discriminated union keyed by `type`, and every request carries an `id` its answer echoes.
+ */
+
+/** Camera facts read from a photo's EXIF, in the units a photographer uses. */
+export interface ExifSummary {
+  make?: string;
+  model?: string;
+  lens?: string;
+  software?: string;
+  /** ISO speed. */
+  iso?: number;
+  /** Shutter time in seconds (1/250 s is 0.004). */
+  exposureTime?: number;
+  /** Aperture as an f-number (2.8 for f/2.8). */
+  fNumber?: number;
+  /** Real focal length in mm. */
+  focalLength?: number;
+  /** 35 mm-equivalent focal length in mm, when the camera records it. */
+  focalLength35mm?: number;
+  /** Exposure compensation in EV. */
+  exposureBias?: number;
+  /** When the photo was taken, as written by the camera (local time, ISO 8601 without zone). */
+  taken?: string;
+  /** Whether the flash fired. */
+  flashFired?: boolean;
+  /** The EXIF orientation tag (1–8) as stored in the file. */
+  orientation?: number;
+  /** Where the photo was taken; the UI hides this until the person asks to see it. */
+  gps?: { latitude: number; longitude: number; altitude?: number };
+}
+
+/** A small RGBA picture that lies over the photo, stretched to its size. */
+export interface OverlayMap {
+  width: number;
+  height: number;
+  /** RGBA, row-major, `width * height * 4` bytes. */
+  rgba: Uint8ClampedArray;
+}
+
+/** Counts per 0–255 level for each channel and for luminance (Rec. 709 weights). */
+export interface Histogram {
+  r: Uint32Array;
+  g: Uint32Array;
+  b: Uint32Array;
+  luma: Uint32Array;
+}
+
+/** How a measure judges the photo, for colouring its reading. */
+export type Verdict = 'good' | 'fair' | 'poor' | 'unknown';
+
+/** One measured fact about a photo, with a sentence a photographer understands. */
+export interface Measure {
+  /** The number itself, in the unit named by `unit` (NaN when it could not be measured). */
+  value: number;
+  unit: string;
+  verdict: Verdict;
+  /** One plain-language sentence, e.g. "Soft: fine detail is missing everywhere". */
+  reading: string;
+}
+
+/** Everything the pixels worker measured about one photo. */
+export interface PixelAnalysis {
+  /** Size of the pixels that were measured (the working copy, long side ≤ 2048). */
+  width: number;
+  height: number;
+  histogram: Histogram;
+  measures: {
+    highlightClipping: Measure;
+    shadowClipping: Measure;
+    exposure: Measure;
+    contrast: Measure;
+    colourfulness: Measure;
+    sharpness: Measure;
+    noise: Measure;
+    blockiness: Measure;
+    resolution: Measure;
+  };
+  maps: {
+    /** Focus peaking: bright green where detail is crisp. */
+    sharpness: OverlayMap;
+    /** Zebra stripes: red where highlights are blown, blue where shadows are crushed. */
+    clipping: OverlayMap;
+    /** Heat map: warmer and more opaque where noise is stronger. */
+    noise: OverlayMap;
+  };
+  /** Milliseconds the worker spent measuring. */
+  elapsedMs: number;
+}
+
+/** What the worker knows about a freshly decoded photo (the bitmap travels beside it). */
+export interface DecodedInfo {
+  width: number;
+  height: number;
+  sourceWidth: number;
+  sourceHeight: number;
+  format: string;
+  exif: ExifSummary | null;
+  notes: string[];
+  /** Key of the pixels the worker kept for a later `analyse` request. */
+  pixelsKey: number;
+}
+
+/** Requests from the UI to the pixels worker. */
+export type PixelsRequest =
+  | { type: 'decode'; id: number; file: Blob }
+  | {
+      type: 'analyse';
+      id: number;
+      /** Pixels kept by the worker from the decode, if it still has them. */
+      pixelsKey: number;
+      /** A copy of the photo's bitmap, sent only when the worker no longer holds the pixels. */
+      bitmap?: ImageBitmap;
+      sourceWidth: number;
+      sourceHeight: number;
+      format: string;
+    }
+  | { type: 'forget'; pixelsKey: number }
+  | { type: 'cancel'; id: number };
+
+/** Answers and events from the pixels worker. */
+export type PixelsEvent =
+  | { type: 'decoded'; id: number; info: DecodedInfo; bitmap: ImageBitmap }
+  | { type: 'analysed'; id: number; analysis: PixelAnalysis }
+  | { type: 'analysis-needs-pixels'; id: number }
+  | {
+      type: 'failed';
+      id: number;
+      /** 'photo' when the file itself is at fault; 'internal' for a bug or a browser limit. */
+      kind: 'photo' | 'internal';
+      message: string;
+    };
+
+/** Largest long side of the working copy the UI shows and the worker measures. */
+export const WORKING_LONG_SIDE = 2048;
+
+/** Photos declaring more pixels than this are refused before any pixel memory is allocated. */
+export const MAX_SOURCE_PIXELS = 250_000_000;

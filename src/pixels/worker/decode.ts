@@ -1,0 +1,274 @@
+import { MAX_SOURCE_PIXELS, WORKING_LONG_SIDE, type ExifSummary } from '../protocol.ts';
+import { readExif } from './exif.ts';
+import type { Rgba } from './measures/image.ts';
+import { orientImageData } from './orient.ts';
+import { gifIsAnimated, PhotoRefusal, sniffPhoto, type PhotoFormat } from './sniff.ts';
+
+/** Above this many source pixels the browser decodes straight to the working size. */
+const FULL_DECODE_LIMIT = 60_000_000;
+/** Side of the 1:1 crops kept for blockiness and 100 % checks. */
+const CROP_SIDE = 512;
+
+/** A decoded photo as the worker holds it. */
+export interface DecodedPixels {
+  /** Upright working copy, long side ≤ 2048, for the UI. */
+  bitmap: ImageBitmap;
+  /** The same pixels as RGBA, kept by the worker for measuring. */
+  working: Rgba;
+  /** 1:1 crops of the original (empty when the working copy is the original, or for huge files). */
+  nativeCrops: Rgba[];
+  sourceWidth: number;
+  sourceHeight: number;
+  format: PhotoFormat;
+  exif: ExifSummary | null;
+  notes: string[];
+}
+
+const FORMAT_NAMES: Record<PhotoFormat, string> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  gif: 'GIF',
+  webp: 'WebP',
+  avif: 'AVIF',
+  heic: 'HEIC',
+  tiff: 'TIFF',
+  bmp: 'BMP',
+};
+
+const megapixels = (w: number, h: number): string => {
+  const mp = (w * h) / 1e6;
+  return mp >= 10 ? mp.toFixed(0) : mp.toFixed(1);
+};
+
+/** Upright size for a stored size and an EXIF orientation (5–8 turn the picture a quarter). */
+const upright = (w: number, h: number, orientation: number | undefined) =>
+  orientation !== undefined && orientation >= 5 ? { width: h, height: w } : { width: w, height: h };
+
+/** Size that fits the working long side, keeping the aspect ratio. */
+export function workingSize(width: number, height: number): { width: number; height: number } {
+  const scale = Math.min(1, WORKING_LONG_SIDE / Math.max(width, height));
+  return {
+    width: Math.max(1, Math.round(width * scale)),
+    height: Math.max(1, Math.round(height * scale)),
+  };
+}
+
+/** Files cut short (interrupted downloads and copies) are refused rather than shown half grey. */
+function checkComplete(format: PhotoFormat, bytes: Uint8Array): void {
+  const tail = bytes.subarray(Math.max(0, bytes.length - (1 << 20)));
+  const incomplete = (): never => {
+    throw new PhotoRefusal(
+      `This ${FORMAT_NAMES[format]} file is incomplete: it ends before the picture does (an interrupted download or copy?).`,
+    );
+  };
+  if (format === 'jpeg') {
+    // The end-of-image marker may be followed by trailers (e.g. phone depth maps), so search.
+    for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return;
+    incomplete();
+  }
+  if (format === 'png') {
+    const text = String.fromCharCode(...tail.subarray(Math.max(0, tail.length - 64)));
+    if (!text.includes('IEND')) incomplete();
+  }
+  if (format === 'gif' && !tail.subarray(Math.max(0, tail.length - 16)).includes(0x3b))
+    incomplete();
+  if (format === 'webp') {
+    const declared =
+      (bytes[4] ?? 0) +
+      (bytes[5] ?? 0) * 256 +
+      (bytes[6] ?? 0) * 65536 +
+      (bytes[7] ?? 0) * 16777216;
+    if (declared + 8 > bytes.length) incomplete();
+  }
+}
+
+function checkDeclaredSize(format: PhotoFormat, width: number, height: number): void {
+  if (width === 0 || height === 0) {
+    throw new PhotoRefusal(`This ${FORMAT_NAMES[format]} file declares a picture with no pixels.`);
+  }
+  if (width * height > MAX_SOURCE_PIXELS || width > 65535 || height > 65535) {
+    throw new PhotoRefusal(
+      `This ${FORMAT_NAMES[format]} file declares ${width} × ${height} pixels (${megapixels(width, height)} MP), ` +
+        `more than Quality Lens can open safely (${MAX_SOURCE_PIXELS / 1e6} MP).`,
+    );
+  }
+}
+
+/** Draws a bitmap into a canvas the worker can read, and returns its RGBA. */
+export function pixelsOf(
+  bitmap: ImageBitmap,
+  sx = 0,
+  sy = 0,
+  w = bitmap.width,
+  h = bitmap.height,
+): Rgba {
+  const canvas = new OffscreenCanvas(w, h);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context)
+    throw new Error('This browser cannot read pixels in a worker (no 2D OffscreenCanvas).');
+  context.drawImage(bitmap, sx, sy, w, h, 0, 0, w, h);
+  const { data } = context.getImageData(0, 0, w, h);
+  return { data, width: w, height: h };
+}
+
+/** Five 1:1 crops on the 8-pixel grid: the centre and the four thirds, where subjects sit. */
+function nativeCropsOf(bitmap: ImageBitmap): Rgba[] {
+  const side = Math.min(CROP_SIDE, bitmap.width, bitmap.height);
+  const at = (fraction: number, size: number) =>
+    Math.max(0, Math.min(size - side, Math.round((fraction * size - side / 2) / 8) * 8));
+  const spots = [
+    [0.5, 0.5],
+    [1 / 3, 1 / 3],
+    [2 / 3, 1 / 3],
+    [1 / 3, 2 / 3],
+    [2 / 3, 2 / 3],
+  ] as const;
+  return spots.map(([fx, fy]) =>
+    pixelsOf(bitmap, at(fx, bitmap.width), at(fy, bitmap.height), side, side),
+  );
+}
+
+async function decodeWithBrowser(
+  file: Blob,
+  format: PhotoFormat,
+  resize: { width: number; height: number } | null,
+): Promise<ImageBitmap> {
+  try {
+    return await createImageBitmap(file, {
+      imageOrientation: 'from-image',
+      premultiplyAlpha: 'none',
+      ...(resize
+        ? { resizeWidth: resize.width, resizeHeight: resize.height, resizeQuality: 'high' }
+        : {}),
+    });
+  } catch {
+    throw new PhotoRefusal(
+      `This ${FORMAT_NAMES[format]} file is damaged or uses a variant this browser cannot decode.`,
+    );
+  }
+}
+
+/** First value of a numeric TIFF tag, 0 when absent. */
+function tiffTag(ifd: Record<string, unknown>, tag: string): number {
+  const value = ifd[tag];
+  const first: unknown =
+    Array.isArray(value) || ArrayBuffer.isView(value) ? (value as ArrayLike<unknown>)[0] : value;
+  return typeof first === 'number' && Number.isFinite(first) ? first : 0;
+}
+
+async function decodeTiff(bytes: Uint8Array): Promise<ImageBitmap> {
+  const UTIF = (await import('utif2')).default;
+  const buffer = bytes.buffer.slice(
+    bytes.byteOffset,
+    bytes.byteOffset + bytes.byteLength,
+  ) as ArrayBuffer;
+  let pages: ReturnType<typeof UTIF.decode>;
+  try {
+    pages = UTIF.decode(buffer);
+  } catch {
+    throw new PhotoRefusal('This TIFF file is damaged and cannot be read.');
+  }
+  const sized = pages
+    .map((ifd) => ({ ifd, w: tiffTag(ifd, 't256'), h: tiffTag(ifd, 't257') }))
+    .filter((p) => p.w > 0 && p.h > 0)
+    .sort((a, b) => b.w * b.h - a.w * a.h);
+  const page = sized[0];
+  if (!page) throw new PhotoRefusal('This TIFF file holds no picture.');
+  checkDeclaredSize('tiff', page.w, page.h);
+  let rgba: Uint8Array;
+  try {
+    UTIF.decodeImage(buffer, page.ifd);
+    rgba = UTIF.toRGBA8(page.ifd);
+  } catch {
+    throw new PhotoRefusal(
+      'This TIFF file uses a compression or layout Quality Lens cannot decode.',
+    );
+  }
+  if (rgba.length < page.w * page.h * 4)
+    throw new PhotoRefusal('This TIFF file is damaged or incomplete.');
+  const pixels = new Uint8ClampedArray(page.w * page.h * 4);
+  pixels.set(rgba.subarray(0, pixels.length));
+  const image = new ImageData(pixels, page.w, page.h);
+  const orientation = tiffTag(page.ifd, 't274') || 1;
+  return createImageBitmap(orientImageData(image, orientation), { premultiplyAlpha: 'none' });
+}
+
+/**
+ * Decodes a dropped file into an upright working copy, EXIF and notes. Refuses with a
+ * PhotoRefusal (a sentence for the person) whenever the file is not a photo we can open safely.
+ */
+export async function decodeFile(file: Blob): Promise<DecodedPixels> {
+  if (file.size === 0)
+    throw new PhotoRefusal('This file is empty (0 bytes), so there is no photo in it.');
+  const head = new Uint8Array(await file.slice(0, 1 << 18).arrayBuffer());
+  const sniffed = sniffPhoto(head, file.size);
+  const { format } = sniffed;
+  const notes: string[] = [];
+  if (sniffed.declared) checkDeclaredSize(format, sniffed.declared.width, sniffed.declared.height);
+
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  checkComplete(format, bytes);
+  const { exif, note } = await readExif(bytes);
+  if (note) notes.push(note);
+  if (sniffed.animated || (format === 'gif' && gifIsAnimated(bytes))) {
+    notes.push(`Animated ${FORMAT_NAMES[format]}: the first frame is shown and analysed.`);
+  }
+
+  let full: ImageBitmap;
+  let preResized: { width: number; height: number } | null = null;
+  let source: { width: number; height: number };
+  if (format === 'tiff') {
+    full = await decodeTiff(bytes);
+    source = { width: full.width, height: full.height };
+  } else if (format === 'heic') {
+    const { decodeHeic } = await import('./heic.ts');
+    const image = await decodeHeic(bytes, checkDeclaredSize);
+    full = await createImageBitmap(image, { premultiplyAlpha: 'none' });
+    source = { width: full.width, height: full.height };
+  } else {
+    const declared = sniffed.declared;
+    source = declared
+      ? upright(declared.width, declared.height, exif?.orientation)
+      : { width: 0, height: 0 };
+    if (declared && declared.width * declared.height > FULL_DECODE_LIMIT) {
+      preResized = workingSize(source.width, source.height);
+    }
+    full = await decodeWithBrowser(file, format, preResized);
+    if (!preResized) source = { width: full.width, height: full.height };
+  }
+
+  const target = workingSize(source.width, source.height);
+  const needsResize = !preResized && (target.width !== full.width || target.height !== full.height);
+  const nativeCrops = needsResize ? nativeCropsOf(full) : [];
+  let bitmap = full;
+  if (needsResize) {
+    bitmap = await createImageBitmap(full, {
+      resizeWidth: target.width,
+      resizeHeight: target.height,
+      resizeQuality: 'high',
+      premultiplyAlpha: 'none',
+    });
+    full.close();
+  }
+  if (needsResize || preResized) {
+    notes.push(
+      `Downsampled from ${megapixels(source.width, source.height)} MP (${source.width} × ${source.height}) ` +
+        `to ${bitmap.width} × ${bitmap.height} for viewing and measuring.`,
+    );
+  }
+  if (Math.min(source.width, source.height) < 16) {
+    notes.push(
+      `This picture is only ${source.width} × ${source.height} pixels: too small to judge sharpness or noise.`,
+    );
+  }
+  return {
+    bitmap,
+    working: pixelsOf(bitmap),
+    nativeCrops,
+    sourceWidth: source.width,
+    sourceHeight: source.height,
+    format,
+    exif,
+    notes,
+  };
+}

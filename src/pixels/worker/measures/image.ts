@@ -1,0 +1,77 @@
+/** Plain pixel containers shared by every measure; nothing here touches the DOM. */
+
+/** 8-bit RGBA pixels, row-major (what ImageData, sharp's raw output and canvases give). */
+export interface Rgba {
+  data: Uint8ClampedArray | Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** One channel of floats, row-major; luminance on the 0–255 scale unless said otherwise. */
+export interface Plane {
+  data: Float32Array;
+  width: number;
+  height: number;
+}
+
+/** Rec. 709 luma of gamma-encoded sRGB values, 0–255 (what "brightness" means to a viewer). */
+export function lumaOf(image: Rgba): Plane {
+  const { data, width, height } = image;
+  const out = new Float32Array(width * height);
+  for (let i = 0, p = 0; i < out.length; i++, p += 4) {
+    out[i] = 0.2126 * data[p]! + 0.7152 * data[p + 1]! + 0.0722 * data[p + 2]!;
+  }
+  return { data: out, width, height };
+}
+
+/** Halves a plane with a 2×2 box average (the next octave of a multi-scale measure). */
+export function halve(plane: Plane): Plane {
+  const width = Math.floor(plane.width / 2);
+  const height = Math.floor(plane.height / 2);
+  const out = new Float32Array(width * height);
+  const src = plane.data;
+  const w = plane.width;
+  for (let y = 0; y < height; y++) {
+    const r0 = 2 * y * w;
+    const r1 = r0 + w;
+    for (let x = 0; x < width; x++) {
+      const c = 2 * x;
+      out[y * width + x] =
+        0.25 * (src[r0 + c]! + src[r0 + c + 1]! + src[r1 + c]! + src[r1 + c + 1]!);
+    }
+  }
+  return { data: out, width, height };
+}
+
+/** sRGB-encoded 0–255 value → linear light 0–1 (IEC 61966-2-1). */
+export const SRGB_TO_LINEAR: Float32Array = (() => {
+  const table = new Float32Array(256);
+  for (let v = 0; v < 256; v++) {
+    const c = v / 255;
+    table[v] = c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }
+  return table;
+})();
+
+/** The value at quantile q (0–1) of a sample, without sorting the whole array. */
+export function quantile(values: Float32Array, q: number): number {
+  if (values.length === 0) return NaN;
+  // A 1024-bin histogram between min and max is precise enough for thresholds.
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (max === min) return min;
+  const bins = new Uint32Array(1024);
+  const scale = 1023 / (max - min);
+  for (const v of values) bins[Math.floor((v - min) * scale)]!++;
+  const target = q * values.length;
+  let seen = 0;
+  for (let i = 0; i < bins.length; i++) {
+    seen += bins[i]!;
+    if (seen >= target) return min + (i + 0.5) / scale;
+  }
+  return max;
+}

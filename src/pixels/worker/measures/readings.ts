@@ -1,0 +1,127 @@
+import type { Measure, Verdict } from '../../protocol.ts';
+
+/**
+ * Plain-language readings of the measured numbers. The thresholds are rules of thumb for photos
+ * viewed at up to 2048 px, checked against the distortion ladders in measures.test.ts; they
+ * describe, they do not grade the art.
+ */
+
+const pct = (share: number): string =>
+  share >= 0.1 ? `${(share * 100).toFixed(0)} %` : `${(share * 100).toFixed(1)} %`;
+
+const measure = (value: number, unit: string, verdict: Verdict, reading: string): Measure => ({
+  value,
+  unit,
+  verdict,
+  reading,
+});
+
+const unmeasured = (unit: string, why: string): Measure => measure(NaN, unit, 'unknown', why);
+
+export function readHighlights(share: number): Measure {
+  if (share < 0.001) return measure(share, '%', 'good', 'No blown highlights.');
+  if (share < 0.02)
+    return measure(
+      share,
+      '%',
+      'fair',
+      `${pct(share)} of the frame is pure white: small blown highlights.`,
+    );
+  return measure(
+    share,
+    '%',
+    'poor',
+    `${pct(share)} of the frame is blown to pure white; that detail is lost for good.`,
+  );
+}
+
+export function readShadows(share: number): Measure {
+  if (share < 0.002) return measure(share, '%', 'good', 'No crushed shadows.');
+  if (share < 0.05)
+    return measure(
+      share,
+      '%',
+      'fair',
+      `${pct(share)} of the frame is pure black: some crushed shadows.`,
+    );
+  return measure(share, '%', 'poor', `${pct(share)} of the frame is crushed to pure black.`);
+}
+
+export function readExposure(ev: number, meanEncoded: number): Measure {
+  const bright = `average brightness ${(meanEncoded * 100).toFixed(0)} %`;
+  const stops = `${ev >= 0 ? '+' : '−'}${Math.abs(ev).toFixed(1)} EV from mid-grey`;
+  if (ev < -3) return measure(ev, 'EV', 'poor', `Very dark (${bright}, ${stops}): underexposed.`);
+  if (ev < -1.8)
+    return measure(ev, 'EV', 'fair', `Dark (${bright}, ${stops}): possibly underexposed.`);
+  if (ev > 1.2) return measure(ev, 'EV', 'poor', `Very bright (${bright}, ${stops}): overexposed.`);
+  if (ev > 0.5)
+    return measure(ev, 'EV', 'fair', `Bright (${bright}, ${stops}): possibly overexposed.`);
+  return measure(ev, 'EV', 'good', `Balanced exposure (${bright}, ${stops}).`);
+}
+
+export function readContrast(rms: number): Measure {
+  const n = `RMS contrast ${rms.toFixed(2)}`;
+  if (rms < 0.08) return measure(rms, 'RMS', 'poor', `Very flat, washed-out tones (${n}).`);
+  if (rms < 0.14) return measure(rms, 'RMS', 'fair', `Rather flat tones (${n}).`);
+  if (rms > 0.34) return measure(rms, 'RMS', 'fair', `Very hard contrast (${n}).`);
+  return measure(rms, 'RMS', 'good', `Healthy contrast (${n}).`);
+}
+
+/** Hasler & Süsstrunk's own words for their scale. */
+export function readColourfulness(m: number): Measure {
+  const n = `M = ${m.toFixed(0)}`;
+  if (m < 7) return measure(m, 'M', 'fair', `Practically no colour, as black and white (${n}).`);
+  if (m < 24) return measure(m, 'M', 'fair', `Slightly colourful, muted colours (${n}).`);
+  if (m < 52) return measure(m, 'M', 'good', `Moderately colourful (${n}).`);
+  if (m < 95) return measure(m, 'M', 'good', `Quite to highly colourful (${n}).`);
+  return measure(m, 'M', 'fair', `Extremely colourful; check for oversaturation (${n}).`);
+}
+
+export function readSharpness(detail: number, nativeDetail: number | null): Measure {
+  if (!Number.isFinite(detail)) return unmeasured('', 'Too small to judge sharpness.');
+  const n = `detail ${detail.toFixed(1)}`;
+  const native =
+    nativeDetail !== null && Number.isFinite(nativeDetail) && nativeDetail < 4 && detail >= 8
+      ? ' At full size (100 %) the finest detail is soft.'
+      : '';
+  if (detail < 4) return measure(detail, '', 'poor', `Blurry: no crisp detail anywhere (${n}).`);
+  if (detail < 8)
+    return measure(detail, '', 'fair', `Somewhat soft: fine detail is weak (${n}).${native}`);
+  return measure(detail, '', 'good', `Sharp where it matters (${n}).${native}`);
+}
+
+export function readNoise(sigma: number, nativeSigma: number | null): Measure {
+  if (!Number.isFinite(sigma)) return unmeasured('σ', 'Too small to judge noise.');
+  const n = `σ ${sigma.toFixed(1)} grey levels`;
+  const native =
+    nativeSigma !== null && Number.isFinite(nativeSigma) && nativeSigma > 2.5 * Math.max(sigma, 1)
+      ? ` At full size (100 %) noise is stronger (σ ${nativeSigma.toFixed(1)}).`
+      : '';
+  if (sigma < 1.5) return measure(sigma, 'σ', 'good', `Clean, no visible noise (${n}).${native}`);
+  if (sigma < 4) return measure(sigma, 'σ', 'good', `Slight noise (${n}).${native}`);
+  if (sigma < 8) return measure(sigma, 'σ', 'fair', `Visible noise or grain (${n}).${native}`);
+  return measure(sigma, 'σ', 'poor', `Heavy noise (${n}).${native}`);
+}
+
+export function readBlockiness(value: number, format: string, measurable: boolean): Measure {
+  if (!measurable || !Number.isFinite(value))
+    return unmeasured('', 'Not measured: the original pixels were not available at full size.');
+  const n = `8×8 seam ratio ${value.toFixed(2)}`;
+  if (value < 0.1) return measure(value, '', 'good', `No visible compression blocks (${n}).`);
+  const source = format === 'jpeg' ? 'JPEG' : 'earlier JPEG';
+  if (value < 0.3)
+    return measure(value, '', 'fair', `Faint ${source} compression blocks in smooth areas (${n}).`);
+  return measure(value, '', 'poor', `Strong ${source} compression: 8×8 blocks are visible (${n}).`);
+}
+
+export function readResolution(width: number, height: number): Measure {
+  const mp = (width * height) / 1e6;
+  const mpText = mp >= 10 ? mp.toFixed(0) : mp >= 1 ? mp.toFixed(1) : mp.toFixed(2);
+  const printCm = (px: number): string => ((px / 300) * 2.54).toFixed(0);
+  const size = `${width} × ${height} px, ${mpText} MP`;
+  if (mp < 0.5)
+    return measure(mp, 'MP', 'poor', `${size}: fine for the web only, too small to print.`);
+  const print = `prints up to ${printCm(width)} × ${printCm(height)} cm at 300 dpi`;
+  if (mp < 4) return measure(mp, 'MP', 'fair', `${size}: ${print}; enough for screens.`);
+  return measure(mp, 'MP', 'good', `${size}: ${print}.`);
+}

@@ -1,0 +1,108 @@
+/// <reference lib="webworker" />
+/**
+ * The pixels worker: decodes dropped files and measures them, so the page never stalls.
+ * It keeps the working pixels of the last few photos, so `analyse` needs no second copy.
+ */
+import type { PixelsEvent, PixelsRequest } from '../protocol.ts';
+import { decodeFile, pixelsOf, type DecodedPixels } from './decode.ts';
+import { analysePixels, analysisTransferables } from './measures/analyse.ts';
+import type { Rgba } from './measures/image.ts';
+import { PhotoRefusal } from './sniff.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** Working pixels kept per photo; a handful is enough for a person going back and forth. */
+const KEEP = 6;
+const kept = new Map<number, { working: Rgba; nativeCrops: Rgba[] }>();
+let nextKey = 1;
+const cancelled = new Set<number>();
+
+function keep(pixels: DecodedPixels): number {
+  const key = nextKey++;
+  kept.set(key, { working: pixels.working, nativeCrops: pixels.nativeCrops });
+  while (kept.size > KEEP) kept.delete(kept.keys().next().value!);
+  return key;
+}
+
+const post = (event: PixelsEvent, transfer: Transferable[] = []) =>
+  self.postMessage(event, transfer);
+
+function fail(id: number, error: unknown): void {
+  if (error instanceof PhotoRefusal) {
+    post({ type: 'failed', id, kind: 'photo', message: error.message });
+    return;
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  post({ type: 'failed', id, kind: 'internal', message: detail });
+}
+
+async function handle(request: PixelsRequest): Promise<void> {
+  switch (request.type) {
+    case 'cancel':
+      cancelled.add(request.id);
+      return;
+    case 'forget':
+      kept.delete(request.pixelsKey);
+      return;
+    case 'decode': {
+      const pixels = await decodeFile(request.file);
+      if (cancelled.delete(request.id)) {
+        pixels.bitmap.close();
+        return;
+      }
+      const { bitmap, sourceWidth, sourceHeight, format, exif, notes } = pixels;
+      const info = {
+        width: bitmap.width,
+        height: bitmap.height,
+        sourceWidth,
+        sourceHeight,
+        format,
+        exif,
+        notes,
+        pixelsKey: keep(pixels),
+      };
+      post({ type: 'decoded', id: request.id, info, bitmap }, [bitmap]);
+      return;
+    }
+    case 'analyse': {
+      const started = performance.now();
+      let pixels = kept.get(request.pixelsKey);
+      if (!pixels && request.bitmap) {
+        pixels = { working: pixelsOf(request.bitmap), nativeCrops: [] };
+        request.bitmap.close();
+      }
+      if (!pixels) {
+        post({ type: 'analysis-needs-pixels', id: request.id });
+        return;
+      }
+      if (cancelled.delete(request.id)) return;
+      const analysis = analysePixels({
+        image: pixels.working,
+        nativeCrops: pixels.nativeCrops,
+        sourceWidth: request.sourceWidth,
+        sourceHeight: request.sourceHeight,
+        format: request.format,
+      });
+      if (cancelled.delete(request.id)) return;
+      post(
+        {
+          type: 'analysed',
+          id: request.id,
+          analysis: { ...analysis, elapsedMs: performance.now() - started },
+        },
+        analysisTransferables(analysis),
+      );
+      return;
+    }
+  }
+}
+
+self.onmessage = (event: MessageEvent<PixelsRequest>) => {
+  const request = event.data;
+  handle(request).catch((error: unknown) => {
+    if ('id' in request) {
+      cancelled.delete(request.id);
+      fail(request.id, error);
+    }
+  });
+};
