@@ -227,6 +227,35 @@ describe('fixture model with transformers.js', () => {
     expect(maxAbsDiff(lastLogits(last.logits), lastLogits(all.logits))).toBeLessThan(1e-5);
   });
 
+  it('masks left padding: a padded batch gives the same last logits as single runs', async () => {
+    const tokenizer = processor.tokenizer!;
+    const prompts = [
+      '<|im_start|>user\nIs it sharp?<|im_end|>\n',
+      '<|im_start|>user\nIs the exposure right here?<|im_end|>\n',
+    ];
+    const previousSide = tokenizer.padding_side;
+    tokenizer.padding_side = 'left';
+    try {
+      const batch = tokenizer(prompts, { padding: true });
+      expect(Array.from(batch.attention_mask.data as BigInt64Array).includes(0n)).toBe(true);
+      const batched = (await model({ ...batch, num_logits_to_keep: keep(1) })) as ModelOutput;
+      const vocab = 152000;
+      for (let row = 0; row < prompts.length; row++) {
+        const single = (await model({
+          ...tokenizer(prompts[row]!),
+          num_logits_to_keep: keep(1),
+        })) as ModelOutput;
+        const rowLogits = (batched.logits.data as Float32Array).slice(
+          row * vocab,
+          (row + 1) * vocab,
+        );
+        expect(maxAbsDiff(rowLogits, lastLogits(single.logits))).toBeLessThan(1e-4);
+      }
+    } finally {
+      tokenizer.padding_side = previousSide;
+    }
+  });
+
   it('generates with generate()', async () => {
     const inputs = await scoreInputs(gradient);
     const length = inputs.input_ids.dims[1] as number;
