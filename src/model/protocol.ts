@@ -69,6 +69,8 @@ export interface ScoreResult extends QualityScore {
 export interface ModelFileInfo {
   file: string;
   bytes: number | null;
+  /** True when the size is the known size of the default model's file, not the host's answer. */
+  estimated?: boolean;
   cached: boolean;
 }
 

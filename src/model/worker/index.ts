@@ -5,6 +5,7 @@
  */
 import type { LoadSettings, ModelEvent, ModelRequest } from '../protocol.ts';
 import { ExplainedError, explainError } from './errors.ts';
+import { bitmapToRawImage } from './image.ts';
 import { QualityModel } from './quality-model.ts';
 import { inspectFiles, loadParts, probeCapabilities, ProgressTracker } from './runtime.ts';
 
@@ -109,8 +110,9 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
       return;
     case 'score':
       enqueue(request.id, async () => {
-        const result = await requireModel().score(request.photoId, request.image, request.recipe);
+        const image = bitmapToRawImage(request.image);
         request.image.close();
+        const result = await requireModel().score(request.photoId, image, request.recipe);
         post({ type: 'scored', id: request.id, photoId: request.photoId, result });
       });
       return;

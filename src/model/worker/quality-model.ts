@@ -2,17 +2,15 @@
  * A loaded quality model: encodes each photo once, then scores it with a recipe by reading the
  * next-token logits at the level words (Q-Align / Q-SiT).
  */
-import { RawImage, Tensor } from '@huggingface/transformers';
+import { Tensor, type RawImage } from '@huggingface/transformers';
 import { expandImageTokens, renderChat, type ChatTurn } from '../prompt.ts';
 import type { ScoreResult } from '../protocol.ts';
 import { imageTokenCount } from '../processor-config.ts';
 import type { ScoringRecipe } from '../recipes.ts';
 import { scoreFromLevelLogits } from '../scoring.ts';
 import { ExplainedError } from './errors.ts';
+import { toFloat16 } from './float16.ts';
 import type { LoadedParts } from './runtime.ts';
-
-/** Longest side the photo is drawn at before the processor resizes it to the model's input. */
-const MAX_INPUT_SIDE = 1024;
 
 interface EncodedPhoto {
   features: Tensor;
@@ -60,17 +58,16 @@ export class QualityModel {
   /** Encodes a photo's image once; later calls for the same photo reuse the features. */
   async encode(
     photoId: string,
-    image: ImageBitmap | null,
+    image: RawImage | null,
   ): Promise<EncodedPhoto & { reused: boolean }> {
     const known = this.photos.get(photoId);
     if (known) return { ...known, reused: true };
     if (!image) throw new Error('No image was given for a photo the model has not seen.');
     const started = performance.now();
-    const raw = bitmapToRawImage(image);
-    const { pixel_values } = (await this.parts.processor.image_processor!(raw)) as {
+    const { pixel_values } = (await this.parts.processor.image_processor!(image)) as {
       pixel_values: Tensor;
     };
-    const pixels = this.parts.pixelType === 'float16' ? pixel_values.to('float16') : pixel_values;
+    const pixels = this.parts.pixelType === 'float16' ? toFloat16(pixel_values) : pixel_values;
     const features = await this.internals.encode_image({ pixel_values: pixels });
     const [, , height = 0, width = 0] = pixel_values.dims;
     const expected = imageTokenCount(height, width, this.parts.processorFields);
@@ -123,7 +120,7 @@ export class QualityModel {
   /** Scores an encoded photo: one decoder pass, logits of the next token at the level words. */
   async score(
     photoId: string,
-    image: ImageBitmap | null,
+    image: RawImage | null,
     recipe: ScoringRecipe,
   ): Promise<ScoreResult> {
     const started = performance.now();
@@ -188,17 +185,4 @@ export function disposeAll(outputs: Record<string, unknown>) {
       value.dispose();
     }
   }
-}
-
-function bitmapToRawImage(bitmap: ImageBitmap): RawImage {
-  const scale = Math.min(1, MAX_INPUT_SIDE / Math.max(bitmap.width, bitmap.height));
-  const width = Math.max(1, Math.round(bitmap.width * scale));
-  const height = Math.max(1, Math.round(bitmap.height * scale));
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new Error('No 2D canvas in this worker');
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, width, height);
-  const { data } = ctx.getImageData(0, 0, width, height);
-  return new RawImage(data, width, height, 4);
 }

@@ -11,15 +11,17 @@ import {
 import {
   checkBoundaryTypes,
   DTYPE_SUFFIX,
+  KNOWN_SIZES,
   SESSIONS,
   type Capabilities,
+  type Device,
   type DtypeMap,
   type SessionName,
   type TensorInfo,
 } from '../precision.ts';
 import { missingProcessorFields, type ProcessorFields } from '../processor-config.ts';
-import type { FileProgress, LoadSettings } from '../protocol.ts';
-import { modelFileUrl, type ModelSource } from '../source.ts';
+import type { FileProgress, LoadSettings, ModelFileInfo } from '../protocol.ts';
+import { DEFAULT_MODEL_ID, modelFileUrl, type ModelSource } from '../source.ts';
 import { ExplainedError } from './errors.ts';
 
 /** onnxruntime-web files the app serves under ort/ (see vite.config.ts). */
@@ -83,9 +85,9 @@ export async function probeCapabilities(): Promise<Capabilities> {
   return caps;
 }
 
-/** The ONNX files a model needs at these precisions, relative to the model folder. */
-export function onnxFiles(dtypes: DtypeMap): string[] {
-  return SESSIONS.map((s) => `onnx/${s}${DTYPE_SUFFIX[dtypes[s]]}.onnx`);
+/** The ONNX file of one graph at its precision, relative to the model folder. */
+export function onnxFile(session: SessionName, dtypes: DtypeMap): string {
+  return `onnx/${session}${DTYPE_SUFFIX[dtypes[session]]}.onnx`;
 }
 
 /** Size and cache state of each ONNX file, asked before any download starts. */
@@ -94,10 +96,15 @@ export async function inspectFiles(
   dtypes: DtypeMap,
   appBase: string,
   hubHost: string,
-): Promise<{ file: string; bytes: number | null; cached: boolean }[]> {
+): Promise<ModelFileInfo[]> {
   const cache = await caches.open(MODEL_CACHE).catch(() => null);
+  const known = (session: SessionName) =>
+    source.kind === 'hub' && source.id === DEFAULT_MODEL_ID
+      ? (KNOWN_SIZES[session]?.[dtypes[session]] ?? null)
+      : null;
   return Promise.all(
-    onnxFiles(dtypes).map(async (file) => {
+    SESSIONS.map(async (session) => {
+      const file = onnxFile(session, dtypes);
       const url = modelFileUrl(source, file, appBase, hubHost);
       const hit = await cache?.match(url);
       if (hit) {
@@ -109,10 +116,12 @@ export async function inspectFiles(
         const length = Number(
           head.headers.get('x-linked-size') ?? head.headers.get('content-length'),
         );
-        return { file, bytes: head.ok && length > 0 ? length : null, cached: false };
+        if (head.ok && length > 0) return { file, bytes: length, cached: false };
       } catch {
-        return { file, bytes: null, cached: false };
+        // Offline or blocked: fall back to the known size, if any.
       }
+      const bytes = known(session);
+      return { file, bytes, estimated: bytes !== null, cached: false };
     }),
   );
 }
@@ -173,17 +182,30 @@ function findInfo(
   return m ? { name: m.name, type: m.type ?? 'unknown' } : undefined;
 }
 
-/** Loads processor and model; refuses precision mixes whose graph boundaries disagree. */
+/** Loads processor and model in the browser, with the runtime pointed at the settings' source. */
 export async function loadParts(
   settings: LoadSettings,
   onProgress: (info: ProgressInfo) => void,
 ): Promise<LoadedParts> {
   configureRuntime(settings);
-  const id = settings.source.id;
+  return loadModelParts(settings.source.id, settings.dtypes, settings.device, onProgress);
+}
+
+/**
+ * Loads processor and model from wherever transformers.js's env points (browser or Node), supplies
+ * the processor fields the real repository lacks, and refuses precision mixes whose graph
+ * boundaries disagree.
+ */
+export async function loadModelParts(
+  id: string,
+  dtypes: DtypeMap,
+  device: Device | 'cpu',
+  onProgress?: (info: ProgressInfo) => void,
+): Promise<LoadedParts> {
   const processor = await LlavaProcessor.from_pretrained(id, { progress_callback: onProgress });
   const model = (await LlavaOnevisionForConditionalGeneration.from_pretrained(id, {
-    dtype: settings.dtypes,
-    device: settings.device,
+    dtype: dtypes,
+    device,
     progress_callback: onProgress,
   })) as LlavaOnevisionForConditionalGeneration;
   const sessions = sessionsOf(model);

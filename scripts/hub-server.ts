@@ -1,0 +1,91 @@
+/**
+ * A local stand-in for the Hugging Face Hub, for tests and offline tries: the same URL layout
+ * (`/<org>/<name>/resolve/<revision>/<file>`), serving model folders from disk. By default it serves
+ * the fixture model under the default model's id, so the app's Hub code path is the one tested.
+ *
+ * Failure modes for tests, chosen by repository id:
+ *   test/missing-model    every file 404s
+ *   test/drops-connection configs load, ONNX files stop half-way and the connection is cut
+ * Request log for tests: GET /__requests (JSON list of paths), POST /__reset clears it.
+ *
+ * Usage: npx tsx scripts/hub-server.ts [--port 4180] [--model org/name=folder]…
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import { join, normalize, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MODEL_ID } from '../src/model/source.ts';
+
+export const FIXTURE_DIR = resolve('.cache/models/llava-onevision-fixture');
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '4180' },
+    host: { type: 'string', default: '127.0.0.1' },
+    model: { type: 'string', multiple: true, default: [] },
+  },
+});
+
+const models = new Map<string, string>([
+  [DEFAULT_MODEL_ID, FIXTURE_DIR],
+  ['test/drops-connection', FIXTURE_DIR],
+]);
+for (const entry of values.model) {
+  const [id, dir] = entry.split('=');
+  if (id && dir) models.set(id, resolve(dir));
+}
+
+const requests: string[] = [];
+
+function cors(res: ServerResponse) {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Headers', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'content-length, etag, x-linked-size');
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+}
+
+const server = createServer((req, res) => {
+  cors(res);
+  const url = new URL(req.url ?? '/', 'http://hub.local');
+  if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+  if (url.pathname === '/health') return void res.writeHead(200).end('ok');
+  if (url.pathname === '/__requests') {
+    res.setHeader('Content-Type', 'application/json');
+    return void res.writeHead(200).end(JSON.stringify(requests));
+  }
+  if (url.pathname === '/__reset') {
+    requests.length = 0;
+    return void res.writeHead(204).end();
+  }
+  requests.push(`${req.method} ${url.pathname}`);
+  const match = /^\/([^/]+\/[^/]+)\/resolve\/[^/]+\/(.+)$/.exec(decodeURIComponent(url.pathname));
+  const dir = match ? models.get(match[1]!) : undefined;
+  if (!match || !dir) return void res.writeHead(404).end('Repository not found');
+  const file = normalize(join(dir, match[2]!));
+  if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    return void res.writeHead(404).end('Entry not found');
+  }
+  const size = statSync(file).size;
+  res.setHeader('Content-Length', size);
+  res.setHeader(
+    'Content-Type',
+    file.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+  );
+  res.setHeader('ETag', `"${size}-${statSync(file).mtimeMs}"`);
+  if (req.method === 'HEAD') return void res.writeHead(200).end();
+  res.writeHead(200);
+  if (match[1] === 'test/drops-connection' && file.endsWith('.onnx')) {
+    // Half the bytes, then the connection is cut, as a dropped network would.
+    const stream = createReadStream(file, { end: Math.floor(size / 2) });
+    stream.on('end', () => res.destroy());
+    stream.pipe(res, { end: false });
+    return;
+  }
+  createReadStream(file).pipe(res);
+});
+
+server.listen(Number(values.port), values.host, () => {
+  console.log(
+    `hub stand-in on http://${values.host}:${values.port}/ serving ${[...models.keys()].join(', ')}`,
+  );
+});
