@@ -11,7 +11,7 @@ export function float16Bits(value: number): number {
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // Inf / NaN
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00; // overflow → Inf
   if (e <= 0) {
     if (e < -10) return sign; // underflow → ±0
@@ -25,8 +25,8 @@ export function float16Bits(value: number): number {
   }
   let half = (e << 10) | (mant >>> 13);
   const rem = mant & 0x1fff;
+  // A carry out of the mantissa rounds up into the exponent (up to Inf), as IEEE rounding does.
   if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
-  if ((half & 0x7c00) === 0x7c00) e = 0x1f;
   return sign | half;
 }
 
