@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PHOTOS_DIR = join(ROOT, '.cache', 'photos');
@@ -248,6 +248,117 @@ export async function ensureTestPhotos(): Promise<void> {
   write('hugeDeclaredJpeg', jpegDeclaring(dune, 60_000, 60_000));
   write('corruptExif', corruptExif(dune));
   writeFileSync(stamp, new Date().toISOString());
+}
+
+/** 8-bit RGBA pixels, as the pixels worker measures them. */
+export interface RawPhoto {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/** Kinds of distortion in the ladders, each applied at five increasing levels. */
+export type Distortion = 'blur' | 'noise' | 'jpeg' | 'under' | 'over' | 'contrast' | 'saturation';
+
+/** The five levels of each ladder, mildest first (units in the comments). */
+export const LADDER_LEVELS: Record<Distortion, readonly number[]> = {
+  /** Gaussian blur σ in pixels. */
+  blur: [0.6, 1, 1.6, 2.5, 4],
+  /** Additive Gaussian noise σ in grey levels. */
+  noise: [2, 4, 7, 12, 20],
+  /** JPEG quality (libjpeg scale); lower is worse. */
+  jpeg: [90, 70, 50, 30, 10],
+  /** Stops of light taken away, in linear light. */
+  under: [0.5, 1, 1.5, 2, 3],
+  /** Stops of light added, in linear light. */
+  over: [0.5, 1, 1.5, 2, 3],
+  /** Contrast kept around the mean (1 is untouched). */
+  contrast: [0.85, 0.7, 0.55, 0.4, 0.25],
+  /** Saturation kept (1 is untouched). */
+  saturation: [0.85, 0.65, 0.45, 0.25, 0.1],
+};
+
+const toRaw = ({ data, info }: { data: Buffer; info: OutputInfo }): RawPhoto => ({
+  data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
+  width: info.width,
+  height: info.height,
+});
+
+/** Reads a photo as RGBA, its long side scaled to `longSide`. */
+export async function loadRaw(path: string, longSide: number): Promise<RawPhoto> {
+  const out = await sharp(path)
+    .rotate()
+    .resize(longSide, longSide, { fit: 'inside' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return toRaw(out);
+}
+
+const sharpOf = (photo: RawPhoto) =>
+  sharp(Buffer.from(photo.data.buffer, photo.data.byteOffset, photo.data.length), {
+    raw: { width: photo.width, height: photo.height, channels: 4 },
+  });
+
+const SRGB_TO_LINEAR = Array.from({ length: 256 }, (_, v) => {
+  const c = v / 255;
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+});
+const linearToSrgb = (l: number) => {
+  const c = l <= 0.0031308 ? 12.92 * l : 1.055 * l ** (1 / 2.4) - 0.055;
+  return Math.round(255 * Math.min(1, Math.max(0, c)));
+};
+
+/** Applies one distortion at one level, the way a camera, an editor or an encoder would. */
+export async function distort(photo: RawPhoto, kind: Distortion, level: number): Promise<RawPhoto> {
+  switch (kind) {
+    case 'blur':
+      return toRaw(await sharpOf(photo).blur(level).raw().toBuffer({ resolveWithObject: true }));
+    case 'jpeg': {
+      const jpeg = await sharpOf(photo).removeAlpha().jpeg({ quality: level }).toBuffer();
+      return toRaw(await sharp(jpeg).ensureAlpha().raw().toBuffer({ resolveWithObject: true }));
+    }
+    case 'saturation':
+      return toRaw(
+        await sharpOf(photo)
+          .modulate({ saturation: level })
+          .raw()
+          .toBuffer({ resolveWithObject: true }),
+      );
+    case 'noise': {
+      const out = new Uint8ClampedArray(photo.data);
+      const random = pseudoRandom(out.length * 3, 31 + level);
+      for (let i = 0; i < out.length; i++) {
+        if (i % 4 === 3) continue;
+        // Box–Muller from three uniform bytes; the same seed gives the same noise everywhere.
+        const u = (random[3 * i]! * 256 + random[3 * i + 1]! + 1) / 65537;
+        const v = (random[3 * i + 2]! + 0.5) / 256;
+        out[i] = photo.data[i]! + level * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+      }
+      return { ...photo, data: out };
+    }
+    case 'under':
+    case 'over': {
+      const gain = 2 ** (kind === 'over' ? level : -level);
+      const table = SRGB_TO_LINEAR.map((l) => linearToSrgb(l * gain));
+      const out = new Uint8ClampedArray(photo.data);
+      for (let i = 0; i < out.length; i++) if (i % 4 !== 3) out[i] = table[photo.data[i]!]!;
+      return { ...photo, data: out };
+    }
+    case 'contrast': {
+      const out = new Uint8ClampedArray(photo.data);
+      const means = [0, 1, 2].map((c) => {
+        let s = 0;
+        for (let i = c; i < out.length; i += 4) s += photo.data[i]!;
+        return s / (out.length / 4);
+      });
+      for (let i = 0; i < out.length; i++) {
+        const c = i % 4;
+        if (c !== 3) out[i] = means[c]! + level * (photo.data[i]! - means[c]!);
+      }
+      return { ...photo, data: out };
+    }
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -40,7 +40,7 @@ export function analysePixels(input: AnalysisInput): Omit<PixelAnalysis, 'elapse
   const exposure = exposureOf(image);
   const tileSize = Math.max(16, Math.ceil(Math.max(image.width, image.height) / 64));
   const noise = noiseOf(luma, tileSize);
-  const sharpness = sharpnessOf(luma);
+  const sharpness = sharpnessOf(luma, noise.sigma);
 
   const isOriginalSize = image.width === sourceWidth && image.height === sourceHeight;
   const nativeLumas = isOriginalSize ? [luma] : nativeCrops.map(lumaOf);
@@ -61,9 +61,9 @@ export function analysePixels(input: AnalysisInput): Omit<PixelAnalysis, 'elapse
   return {
     width: image.width,
     height: image.height,
-    histogram: histogramOf(image, luma),
+    histogram: histogramOf(image),
     measures: {
-      highlightClipping: readHighlights(clipping.highlights),
+      highlightClipping: readHighlights(clipping.highlights, clipping.white),
       shadowClipping: readShadows(clipping.shadows),
       exposure: readExposure(exposure.ev, exposure.meanEncoded),
       contrast: readContrast(rmsContrastOf(luma)),

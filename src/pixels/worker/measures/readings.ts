@@ -18,21 +18,15 @@ const measure = (value: number, unit: string, verdict: Verdict, reading: string)
 
 const unmeasured = (unit: string, why: string): Measure => measure(NaN, unit, 'unknown', why);
 
-export function readHighlights(share: number): Measure {
+/** `share`: pixels with any channel blown; `white`: pixels blown in all three channels. */
+export function readHighlights(share: number, white: number): Measure {
   if (share < 0.001) return measure(share, '%', 'good', 'No blown highlights.');
-  if (share < 0.02)
-    return measure(
-      share,
-      '%',
-      'fair',
-      `${pct(share)} of the frame is pure white: small blown highlights.`,
-    );
-  return measure(
-    share,
-    '%',
-    'poor',
-    `${pct(share)} of the frame is blown to pure white; that detail is lost for good.`,
-  );
+  const what =
+    white >= share / 2
+      ? `${pct(share)} of the frame is blown to pure white`
+      : `${pct(share)} of the frame has a colour channel at its maximum (${pct(white)} pure white)`;
+  if (share < 0.02) return measure(share, '%', 'fair', `${what}: small clipped highlights.`);
+  return measure(share, '%', 'poor', `${what}; detail there is lost for good.`);
 }
 
 export function readShadows(share: number): Measure {

@@ -26,13 +26,18 @@ function laplacianEnergy(plane: Plane, tile: number): Float32Array {
   const sum = new Float64Array(columns * rows);
   const count = new Uint32Array(columns * rows);
   for (let y = 1; y < h - 1; y++) {
-    const ty = Math.min(rows - 1, Math.floor((y - 1) / tile));
-    for (let x = 1; x < w - 1; x++) {
-      const i = y * w + x;
-      const l = data[i - w]! + data[i + w]! + data[i - 1]! + data[i + 1]! - 4 * data[i]!;
-      const t = ty * columns + Math.min(columns - 1, Math.floor((x - 1) / tile));
-      sum[t]! += l * l;
-      count[t]!++;
+    const ty = Math.min(rows - 1, Math.floor((y - 1) / tile)) * columns;
+    for (let tx = 0; tx < columns; tx++) {
+      // The last tile of a row takes the leftover columns.
+      const start = 1 + tx * tile;
+      const end = tx === columns - 1 ? w - 1 : start + tile;
+      let s = 0;
+      for (let i = y * w + start, last = y * w + end; i < last; i++) {
+        const l = data[i - w]! + data[i + w]! + data[i - 1]! + data[i + 1]! - 4 * data[i]!;
+        s += l * l;
+      }
+      sum[ty + tx]! += s;
+      count[ty + tx]! += end - start;
     }
   }
   const out = new Float32Array(columns * rows);
@@ -41,7 +46,7 @@ function laplacianEnergy(plane: Plane, tile: number): Float32Array {
 }
 
 /** RMS Laplacian of the sharpest tiles of one octave, less the share that noise explains. */
-function octaveDetail(plane: Plane): number {
+function octaveDetail(plane: Plane, knownSigma?: number): number {
   if (plane.width < 8 || plane.height < 8) return NaN;
   const tile = Math.max(8, Math.round(Math.max(plane.width, plane.height) / 32));
   const energy = laplacianEnergy(plane, tile).sort();
@@ -49,7 +54,7 @@ function octaveDetail(plane: Plane): number {
   let top = 0;
   for (let i = energy.length - keep; i < energy.length; i++) top += energy[i]!;
   top /= keep;
-  const { sigma } = noiseOf(plane);
+  const sigma = knownSigma ?? noiseOf(plane).sigma;
   const noiseEnergy = Number.isFinite(sigma) ? LAPLACIAN_NOISE_GAIN * sigma * sigma : 0;
   return Math.sqrt(Math.max(0, top - noiseEnergy));
 }
@@ -57,12 +62,13 @@ function octaveDetail(plane: Plane): number {
 /**
  * Multi-scale sharpness from the variance of the Laplacian (Pech-Pacheco et al. 2000), taken in
  * the sharpest tenth of the frame (photographers blur backgrounds on purpose) at three octaves.
+ * Pass the plane's noise σ when it is already known, to save measuring it again.
  */
-export function sharpnessOf(luma: Plane): SharpnessResult {
+export function sharpnessOf(luma: Plane, noiseSigma?: number): SharpnessResult {
   const octaves: number[] = [];
   let plane = luma;
   for (let o = 0; o < OCTAVES; o++) {
-    const detail = octaveDetail(plane);
+    const detail = octaveDetail(plane, o === 0 ? noiseSigma : undefined);
     if (!Number.isFinite(detail)) break;
     octaves.push(detail);
     plane = halve(plane);

@@ -7,35 +7,52 @@ export const HIGHLIGHT_LEVEL = 254;
 export const SHADOW_LEVEL = 2;
 
 /** RGB and luminance histograms, 256 bins each. */
-export function histogramOf(image: Rgba, luma: Plane): Histogram {
+export function histogramOf(image: Rgba): Histogram {
   const r = new Uint32Array(256);
   const g = new Uint32Array(256);
   const b = new Uint32Array(256);
   const l = new Uint32Array(256);
   const { data } = image;
-  for (let i = 0, p = 0; i < luma.data.length; i++, p += 4) {
-    r[data[p]!]!++;
-    g[data[p + 1]!]!++;
-    b[data[p + 2]!]!++;
-    l[Math.min(255, Math.round(luma.data[i]!))]!++;
+  const end = image.width * image.height * 4;
+  for (let p = 0; p < end; p += 4) {
+    const red = data[p]!;
+    const green = data[p + 1]!;
+    const blue = data[p + 2]!;
+    r[red]!++;
+    g[green]!++;
+    b[blue]!++;
+    // Rec. 709 weights in 1/256ths (54 + 183 + 19 = 256), rounded.
+    l[(54 * red + 183 * green + 19 * blue + 128) >> 8]!++;
   }
   return { r, g, b, luma: l };
 }
 
-/** Share (0–1) of pixels with a blown channel, and of pixels black in every channel. */
-export function clippingOf(image: Rgba): { highlights: number; shadows: number } {
+/**
+ * Shares (0–1) of pixels with at least one blown channel (`highlights`), of those blown in all
+ * three (`white`), and of pixels black in every channel (`shadows`).
+ */
+export function clippingOf(image: Rgba): { highlights: number; white: number; shadows: number } {
   const { data } = image;
   const n = image.width * image.height;
   let high = 0;
+  let white = 0;
   let low = 0;
   for (let p = 0; p < n * 4; p += 4) {
     const r = data[p]!;
     const g = data[p + 1]!;
     const b = data[p + 2]!;
-    if (r >= HIGHLIGHT_LEVEL || g >= HIGHLIGHT_LEVEL || b >= HIGHLIGHT_LEVEL) high++;
-    else if (r <= SHADOW_LEVEL && g <= SHADOW_LEVEL && b <= SHADOW_LEVEL) low++;
+    const blown =
+      (r >= HIGHLIGHT_LEVEL ? 1 : 0) +
+      (g >= HIGHLIGHT_LEVEL ? 1 : 0) +
+      (b >= HIGHLIGHT_LEVEL ? 1 : 0);
+    if (blown > 0) {
+      high++;
+      if (blown === 3) white++;
+    } else if (r <= SHADOW_LEVEL && g <= SHADOW_LEVEL && b <= SHADOW_LEVEL) low++;
   }
-  return { highlights: n > 0 ? high / n : 0, shadows: n > 0 ? low / n : 0 };
+  return n > 0
+    ? { highlights: high / n, white: white / n, shadows: low / n }
+    : { highlights: 0, white: 0, shadows: 0 };
 }
 
 /**

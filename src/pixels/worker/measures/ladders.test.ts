@@ -1,0 +1,188 @@
+/**
+ * Proof that the measures mean something: on real photographs, each measure must order its own
+ * distortion ladder (Spearman ρ ≥ 0.9 on every photo), and the measures we call steady must stay
+ * steady on the other ladders. Runs the very functions the pixels worker runs.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  distort,
+  ensureTestPhotos,
+  LADDER_LEVELS,
+  LADDER_SOURCES,
+  ladderSourcePath,
+  loadRaw,
+  PHOTOS_DIR,
+  type Distortion,
+  type RawPhoto,
+} from '../../../../scripts/test-photos.ts';
+import type { PixelAnalysis } from '../../protocol.ts';
+import { analysePixels } from './analyse.ts';
+
+type MeasureName = keyof PixelAnalysis['measures'];
+
+/** Long side of the ladder photos: a typical on-screen working size, and quick to measure. */
+const LONG_SIDE = 1024;
+
+/**
+ * Each ladder, the measure that must order it, and the direction it must move. Clipping counts
+ * only pure black / pure white, so on a photo whose darkest tones stay above black even 3 stops
+ * down it rightly stays at 0 %: there it must merely never move the wrong way.
+ */
+const OWN: { ladder: Distortion; measure: MeasureName; direction: 1 | -1; mayStayFlat?: true }[] = [
+  { ladder: 'blur', measure: 'sharpness', direction: -1 },
+  { ladder: 'noise', measure: 'noise', direction: 1 },
+  { ladder: 'jpeg', measure: 'blockiness', direction: 1 },
+  { ladder: 'under', measure: 'exposure', direction: -1 },
+  { ladder: 'under', measure: 'shadowClipping', direction: 1, mayStayFlat: true },
+  { ladder: 'over', measure: 'exposure', direction: 1 },
+  { ladder: 'over', measure: 'highlightClipping', direction: 1, mayStayFlat: true },
+  { ladder: 'contrast', measure: 'contrast', direction: -1 },
+  { ladder: 'saturation', measure: 'colourfulness', direction: -1 },
+];
+
+const LADDERS = Object.keys(LADDER_LEVELS) as Distortion[];
+const MEASURES: MeasureName[] = [
+  'sharpness',
+  'noise',
+  'blockiness',
+  'exposure',
+  'shadowClipping',
+  'highlightClipping',
+  'contrast',
+  'colourfulness',
+];
+
+/** Ranks with ties sharing their mean rank. */
+function ranks(values: number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+    for (let k = i; k <= j; k++) out[order[k]![1]] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  return out;
+}
+
+/** Spearman's rank correlation (Pearson on ranks, so ties are handled). */
+export function spearman(a: number[], b: number[]): number {
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const mean = (ra.length + 1) / 2;
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  for (let i = 0; i < ra.length; i++) {
+    num += (ra[i]! - mean) * (rb[i]! - mean);
+    da += (ra[i]! - mean) ** 2;
+    db += (rb[i]! - mean) ** 2;
+  }
+  return da === 0 || db === 0 ? 0 : num / Math.sqrt(da * db);
+}
+
+const measureAll = (photo: RawPhoto) =>
+  analysePixels({
+    image: photo,
+    sourceWidth: photo.width,
+    sourceHeight: photo.height,
+    format: 'png',
+    nativeCrops: [],
+  }).measures;
+
+/** values[photo][ladder] = one record of every measure per rung, pristine first. */
+const values = new Map<string, Map<Distortion, Record<MeasureName, number>[]>>();
+
+describe('spearman', () => {
+  it('is 1 for the same order, −1 for the reverse, and handles ties', () => {
+    expect(spearman([1, 2, 3], [10, 20, 30])).toBeCloseTo(1);
+    expect(spearman([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1);
+    expect(spearman([1, 2, 3, 4], [0, 0, 1, 2])).toBeGreaterThan(0.9);
+    expect(spearman([1, 2, 3, 4], [0, 0, 0, 0])).toBe(0);
+  });
+});
+
+describe('measures on distortion ladders of real photos', () => {
+  beforeAll(async () => {
+    await ensureTestPhotos();
+    for (const source of LADDER_SOURCES) {
+      const pristine = await loadRaw(ladderSourcePath(source), LONG_SIDE);
+      const pick = (m: ReturnType<typeof measureAll>) =>
+        Object.fromEntries(MEASURES.map((k) => [k, m[k].value])) as Record<MeasureName, number>;
+      const base = pick(measureAll(pristine));
+      const perLadder = new Map<Distortion, Record<MeasureName, number>[]>();
+      for (const ladder of LADDERS) {
+        const rungs = [base];
+        for (const level of LADDER_LEVELS[ladder]) {
+          rungs.push(pick(measureAll(await distort(pristine, ladder, level))));
+        }
+        perLadder.set(ladder, rungs);
+      }
+      values.set(source, perLadder);
+    }
+  });
+
+  it.each(OWN.filter((o) => !o.mayStayFlat))(
+    '$measure orders the $ladder ladder on every photo (ρ ≥ 0.9)',
+    (own) => {
+      const report: Record<string, number> = {};
+      for (const [source, perLadder] of values) {
+        const rungs = perLadder.get(own.ladder)!.map((r) => r[own.measure]);
+        report[source] = Number((own.direction * spearman([0, 1, 2, 3, 4, 5], rungs)).toFixed(3));
+      }
+      console.log(`${own.measure} on ${own.ladder}:`, JSON.stringify(report));
+      for (const rho of Object.values(report)) expect(rho).toBeGreaterThanOrEqual(0.9);
+    },
+  );
+
+  it.each(OWN.filter((o) => o.mayStayFlat))(
+    '$measure never moves the wrong way on the $ladder ladder, and rises once clipping starts',
+    (own) => {
+      const report: Record<string, string> = {};
+      let rose = 0;
+      for (const [source, perLadder] of values) {
+        const rungs = perLadder.get(own.ladder)!.map((r) => r[own.measure]);
+        for (let i = 1; i < rungs.length; i++) {
+          expect(own.direction * (rungs[i]! - rungs[i - 1]!)).toBeGreaterThanOrEqual(0);
+        }
+        if (rungs[rungs.length - 1] !== rungs[0]) rose++;
+        report[source] = rungs.map((v) => `${(v * 100).toFixed(2)}%`).join(' → ');
+      }
+      console.log(`${own.measure} on ${own.ladder}:`, JSON.stringify(report, null, 1));
+      expect(rose).toBeGreaterThanOrEqual(1);
+    },
+  );
+
+  /**
+   * Drift of each measure on the other ladders, as a share of how far its own ladder moves it:
+   * the numbers behind "steady" in docs/PIXELS.md (written to .cache/ladder-steadiness.json).
+   */
+  function drift(measure: MeasureName, ladder: Distortion): number {
+    const own = OWN.find((o) => o.measure === measure)!;
+    let ownRange = 0;
+    let worst = 0;
+    for (const perLadder of values.values()) {
+      const ownRungs = perLadder.get(own.ladder)!.map((r) => r[measure]);
+      ownRange += Math.abs(ownRungs[ownRungs.length - 1]! - ownRungs[0]!) / values.size;
+      const rungs = perLadder.get(ladder)!.map((r) => r[measure]);
+      // The mildest three rungs: what a photographer meets, not a deliberately wrecked photo.
+      for (const v of rungs.slice(1, 4)) worst = Math.max(worst, Math.abs(v - rungs[0]!));
+    }
+    return worst / ownRange;
+  }
+
+  it('reports which measures stay steady on the other distortions', () => {
+    const table: Record<string, Record<string, number>> = {};
+    for (const measure of MEASURES) {
+      table[measure] = Object.fromEntries(
+        LADDERS.map((ladder) => [ladder, Number(drift(measure, ladder).toFixed(2))]),
+      );
+    }
+    console.table(table);
+    mkdirSync(PHOTOS_DIR, { recursive: true });
+    writeFileSync(join(PHOTOS_DIR, '..', 'ladder-steadiness.json'), JSON.stringify(table, null, 2));
+    expect(Object.keys(table)).toHaveLength(MEASURES.length);
+  });
+});
