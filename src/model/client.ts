@@ -5,6 +5,8 @@
  */
 import type { Capabilities } from './precision.ts';
 import type {
+  GenerationRequest,
+  GenerationResult,
   LoadedModel,
   LoadSettings,
   ModelError,
@@ -24,7 +26,23 @@ export class ModelCallError extends Error {
   }
 }
 
-type Pending = { resolve: (event: ModelEvent) => void; reject: (error: ModelCallError) => void };
+type Pending = {
+  resolve: (event: ModelEvent) => void;
+  reject: (error: ModelCallError) => void;
+  progress?: (event: ModelEvent) => void;
+};
+
+/** Events that report a call's progress without ending it. */
+const PROGRESS_EVENTS: ReadonlySet<ModelEvent['type']> = new Set([
+  'generation-started',
+  'generation-delta',
+]);
+
+/** What a generation reports while it runs. */
+export type GenerationProgress = Extract<
+  ModelEvent,
+  { type: 'generation-started' | 'generation-delta' }
+>;
 
 export class ModelClient {
   private worker: Worker | null = null;
@@ -47,7 +65,10 @@ export class ModelClient {
   }
 
   private receive(event: ModelEvent) {
-    if ('id' in event) {
+    if ('id' in event && PROGRESS_EVENTS.has(event.type)) {
+      // After a cancel the call is gone, so a late step's text is dropped here.
+      this.pending.get(event.id)?.progress?.(event);
+    } else if ('id' in event) {
       const waiter = this.pending.get(event.id);
       this.pending.delete(event.id);
       if (event.type === 'failed') waiter?.reject(new ModelCallError(event.error));
@@ -75,6 +96,7 @@ export class ModelClient {
     expect: T,
     signal?: AbortSignal,
     transfer: Transferable[] = [],
+    progress?: (event: ModelEvent) => void,
   ): Promise<Extract<ModelEvent, { type: T }>> {
     const id = this.nextId++;
     const worker = this.ensureWorker();
@@ -90,6 +112,7 @@ export class ModelClient {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
+        progress,
         resolve: (event) => {
           signal?.removeEventListener('abort', onAbort);
           if (event.type === expect) resolve(event as Extract<ModelEvent, { type: T }>);
@@ -129,6 +152,28 @@ export class ModelClient {
       'scored',
       signal,
       [image],
+    );
+    return event.result;
+  }
+
+  /**
+   * Generates text about a photo (a description or an answer), reporting the prompt and each
+   * step's text to `onProgress`. `image` is transferred and used only if the worker has not
+   * encoded this photo yet. Aborting stops generation between two tokens.
+   */
+  async generate(
+    request: GenerationRequest,
+    image: ImageBitmap,
+    onProgress: (event: GenerationProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<GenerationResult> {
+    if (signal?.aborted) image.close();
+    const event = await this.call(
+      (id) => ({ type: 'generate', id, image, request }),
+      'generated',
+      signal,
+      [image],
+      (e) => onProgress(e as GenerationProgress),
     );
     return event.result;
   }

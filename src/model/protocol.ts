@@ -4,6 +4,8 @@
  * answer or failure carries the same `id`.
  */
 import type { Capabilities, Device, DtypeMap } from './precision.ts';
+import type { ChatTurn } from './prompt.ts';
+import type { AnswerConfidence } from './questions.ts';
 import type { ScoringRecipe } from './recipes.ts';
 import type { QualityScore } from './scoring.ts';
 import type { ModelSource } from './source.ts';
@@ -51,7 +53,54 @@ export type ModelRequest =
   | { type: 'load'; id: number; settings: LoadSettings }
   | { type: 'score'; id: number; photoId: string; image: ImageBitmap; recipe: ScoringRecipe }
   | { type: 'forget-photo'; photoId: string }
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  | { type: 'generate'; id: number; image: ImageBitmap; request: GenerationRequest };
+
+/** How the next token is chosen: the most probable one, or drawn (temperature, nucleus). */
+export type Sampling =
+  | { kind: 'greedy' }
+  | { kind: 'sample'; temperature: number; topP: number; topK: number; seed: number };
+
+/** Text generation about a photo: a description or an answer in a conversation. */
+export interface GenerationRequest {
+  photoId: string;
+  /** The whole conversation so far, ending with the user's current request. */
+  turns: ChatTurn[];
+  maxNewTokens: number;
+  sampling: Sampling;
+  /** 1 = none; above 1 discourages repeating generated tokens. */
+  repetitionPenalty: number;
+  /** Tokens prompt plus answer may use; older exchanges are dropped to fit (conversation.ts). */
+  contextTokens: number;
+  /** Answer words whose first-step probabilities give a confidence (Yes/No, A/B/C/D). */
+  answerWords?: string[];
+}
+
+/** The prompt a generation actually ran on, for the debug view and the "turns dropped" notice. */
+export interface PromptInfo {
+  tokens: number;
+  /** The rendered prompt with each run of image tokens shown once with its count. */
+  text: string;
+  /** Earlier exchanges left out to fit the context. */
+  droppedExchanges: number;
+  contextTokens: number;
+  /** Milliseconds: vision encoding (0 when the photo was already encoded) and prefill. */
+  encodeMs: number;
+  prefillMs: number;
+}
+
+/** Why a generation ended. */
+export type StopReason = 'end' | 'max-tokens' | 'cancelled';
+
+/** A finished (or stopped) generation. */
+export interface GenerationResult {
+  text: string;
+  tokens: number;
+  stopReason: StopReason;
+  /** Generated tokens per second, prefill excluded. */
+  tokensPerSecond: number;
+  decodeMs: number;
+}
 
 /** A scoring result with how it was obtained. */
 export interface ScoreResult extends QualityScore {
@@ -91,6 +140,18 @@ export type ModelEvent =
   | { type: 'file-progress'; progress: FileProgress }
   | { type: 'loaded'; id: number; model: LoadedModel }
   | { type: 'scored'; id: number; photoId: string; result: ScoreResult }
+  /** A generation's prompt is prefilled; closed questions also carry the answer's confidence. */
+  | { type: 'generation-started'; id: number; prompt: PromptInfo; confidence?: AnswerConfidence }
+  /** The text so far (`text`) and what this step added (`delta`), whole characters only. */
+  | {
+      type: 'generation-delta';
+      id: number;
+      delta: string;
+      text: string;
+      tokens: number;
+      tokensPerSecond: number;
+    }
+  | { type: 'generated'; id: number; result: GenerationResult }
   | { type: 'failed'; id: number; error: ModelError };
 
 /** A failure the UI can explain: what happened and what to do. */
@@ -104,6 +165,7 @@ export interface ModelError {
     | 'precision-mismatch'
     | 'not-loaded'
     | 'cancelled'
+    | 'context-full'
     | 'bad-model'
     | 'unknown';
   message: string;

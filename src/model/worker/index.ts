@@ -5,6 +5,7 @@
  */
 import type { LoadSettings, ModelEvent, ModelRequest } from '../protocol.ts';
 import { ExplainedError, explainError } from './errors.ts';
+import { generateText } from './generation.ts';
 import { bitmapToRawImage } from './image.ts';
 import { QualityModel } from './quality-model.ts';
 import { inspectFiles, loadParts, probeCapabilities, ProgressTracker } from './runtime.ts';
@@ -80,6 +81,21 @@ async function load(id: number, settings: LoadSettings) {
   });
 }
 
+/**
+ * Resolves after the worker's pending tasks (a cancel message among them) have had their turn.
+ * A MessageChannel task, unlike setTimeout, is not clamped to 4 ms when called in a loop.
+ */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
 function requireModel(): QualityModel {
   if (!current) {
     throw new ExplainedError({
@@ -114,6 +130,28 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
         request.image.close();
         const result = await requireModel().score(request.photoId, image, request.recipe);
         post({ type: 'scored', id: request.id, photoId: request.photoId, result });
+      });
+      return;
+    case 'generate':
+      enqueue(request.id, async () => {
+        const model = requireModel();
+        // The photo is drawn only if this model has not encoded it yet (e.g. after a reload).
+        const image = model.isEncoded(request.request.photoId)
+          ? null
+          : bitmapToRawImage(request.image);
+        request.image.close();
+        try {
+          const result = await generateText(model, image, request.request, {
+            isCancelled: () => cancelled.has(request.id),
+            yieldToEvents: nextTask,
+            onStart: (prompt, confidence) =>
+              post({ type: 'generation-started', id: request.id, prompt, confidence }),
+            onDelta: (step) => post({ type: 'generation-delta', id: request.id, ...step }),
+          });
+          post({ type: 'generated', id: request.id, result });
+        } finally {
+          cancelled.delete(request.id);
+        }
       });
       return;
     case 'forget-photo':

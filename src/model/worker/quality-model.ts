@@ -83,6 +83,11 @@ export class QualityModel {
     return { ...encoded, reused: false };
   }
 
+  /** Whether a photo's image features are held (so no image is needed to use it). */
+  isEncoded(photoId: string): boolean {
+    return this.photos.has(photoId);
+  }
+
   forget(photoId: string) {
     this.photos.get(photoId)?.features.dispose();
     this.photos.delete(photoId);
