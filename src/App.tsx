@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
 import { ModelStatus } from './components/ModelStatus/ModelStatus.tsx';
 import { PhotoDrop } from './components/PhotoDrop/PhotoDrop.tsx';
-import { PhotoPreview } from './components/PhotoPreview/PhotoPreview.tsx';
 import { PhotoStrip } from './components/PhotoStrip/PhotoStrip.tsx';
+import { PhotoView } from './components/PhotoView/PhotoView.tsx';
+import { PixelAnalysis } from './components/PixelAnalysis/PixelAnalysis.tsx';
 import { ScoreCard } from './components/ScoreCard/ScoreCard.tsx';
 import { useModelActions } from './store/hooks/useModel.ts';
 import { useSelectedPhoto } from './store/hooks/usePhotos.ts';
@@ -33,8 +34,9 @@ export function App() {
         <main className="app__main">
           {photo ? (
             <>
-              <PhotoPreview photo={photo} />
+              <PhotoView photo={photo} />
               {photo.status === 'ready' && <ScoreCard photoId={photo.id} />}
+              {photo.status === 'ready' && <PixelAnalysis photo={photo} />}
             </>
           ) : (
             <p className="app__empty">

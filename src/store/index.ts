@@ -5,10 +5,12 @@
 import { create } from 'zustand';
 import { createModelSlice, type ModelSlice } from './modelSlice.ts';
 import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
+import { createPixelsSlice, type PixelsSlice } from './pixelsSlice.ts';
 
-export type AppState = PhotosSlice & ModelSlice;
+export type AppState = PhotosSlice & ModelSlice & PixelsSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createPhotosSlice(...a),
   ...createModelSlice(...a),
+  ...createPixelsSlice(...a),
 }));

@@ -34,6 +34,7 @@ export const createPhotosSlice: StateCreator<AppState, [], [], PhotosSlice> = (s
         return;
       }
       keepBitmap(id, decoded.bitmap);
+      get().measurePhoto(id, decoded);
       const thumbUrl = await makeThumbnail(decoded.bitmap);
       update(id, {
         status: 'ready',
@@ -86,6 +87,7 @@ export const createPhotosSlice: StateCreator<AppState, [], [], PhotosSlice> = (s
       if (!photo) return;
       if (photo.thumbUrl) URL.revokeObjectURL(photo.thumbUrl);
       dropBitmap(photoId);
+      get().forgetPhotoPixels(photoId);
       get().forgetPhotoModelState(photoId);
       set((s) => {
         const photos = { ...s.photos };

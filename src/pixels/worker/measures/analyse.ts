@@ -40,7 +40,7 @@ export function analysePixels(input: AnalysisInput): Omit<PixelAnalysis, 'elapse
   const exposure = exposureOf(image);
   const tileSize = Math.max(16, Math.ceil(Math.max(image.width, image.height) / 64));
   const noise = noiseOf(luma, tileSize);
-  const sharpness = sharpnessOf(luma, noise.sigma);
+  const sharpness = sharpnessOf(luma, { noiseSigma: noise.sigma });
 
   const isOriginalSize = image.width === sourceWidth && image.height === sourceHeight;
   const nativeLumas = isOriginalSize ? [luma] : nativeCrops.map(lumaOf);
@@ -50,7 +50,7 @@ export function analysePixels(input: AnalysisInput): Omit<PixelAnalysis, 'elapse
   if (!isOriginalSize && nativeLumas.length > 0) {
     // Full-size facts come from the crops: the finest octave only, averaged over the crops.
     const details = nativeLumas
-      .map((l) => sharpnessOf(l).octaves[0] ?? NaN)
+      .map((l) => sharpnessOf(l, { longSide: Infinity }).octaves[0] ?? NaN)
       .filter(Number.isFinite);
     const sigmas = nativeLumas.map((l) => noiseOf(l).sigma).filter(Number.isFinite);
     nativeDetail = details.length > 0 ? Math.max(...details) : null;
@@ -65,7 +65,7 @@ export function analysePixels(input: AnalysisInput): Omit<PixelAnalysis, 'elapse
     measures: {
       highlightClipping: readHighlights(clipping.highlights, clipping.white),
       shadowClipping: readShadows(clipping.shadows),
-      exposure: readExposure(exposure.ev, exposure.meanEncoded),
+      exposure: readExposure(exposure.ev, exposure.meanEncoded, clipping.white, clipping.shadows),
       contrast: readContrast(rmsContrastOf(luma)),
       colourfulness: readColourfulness(colourfulnessOf(image)),
       sharpness: readSharpness(sharpness.value, nativeDetail),

@@ -43,6 +43,41 @@ export function halve(plane: Plane): Plane {
   return { data: out, width, height };
 }
 
+/** Shrinks a plane so its long side is at most `longSide`, averaging the pixels each output pixel covers. */
+export function shrinkTo(plane: Plane, longSide: number): Plane {
+  const scale = Math.max(plane.width, plane.height) / longSide;
+  if (scale <= 1) return plane;
+  const width = Math.max(1, Math.round(plane.width / scale));
+  const height = Math.max(1, Math.round(plane.height / scale));
+  const xs = Array.from({ length: width + 1 }, (_, x) =>
+    Math.min(plane.width, Math.round(x * scale)),
+  );
+  const ys = Array.from({ length: height + 1 }, (_, y) =>
+    Math.min(plane.height, Math.round(y * scale)),
+  );
+  // Sum columns first, one output row at a time.
+  const rowSums = new Float64Array(plane.width);
+  const out = new Float32Array(width * height);
+  const src = plane.data;
+  for (let y = 0; y < height; y++) {
+    rowSums.fill(0);
+    const y0 = ys[y]!;
+    const y1 = Math.max(y0 + 1, ys[y + 1]!);
+    for (let sy = y0; sy < y1; sy++) {
+      const row = sy * plane.width;
+      for (let x = 0; x < plane.width; x++) rowSums[x]! += src[row + x]!;
+    }
+    for (let x = 0; x < width; x++) {
+      const x0 = xs[x]!;
+      const x1 = Math.max(x0 + 1, xs[x + 1]!);
+      let sum = 0;
+      for (let sx = x0; sx < x1; sx++) sum += rowSums[sx]!;
+      out[y * width + x] = sum / ((x1 - x0) * (y1 - y0));
+    }
+  }
+  return { data: out, width, height };
+}
+
 /** sRGB-encoded 0–255 value → linear light 0–1 (IEC 61966-2-1). */
 export const SRGB_TO_LINEAR: Float32Array = (() => {
   const table = new Float32Array(256);

@@ -94,6 +94,9 @@ const measureAll = (photo: RawPhoto) =>
 
 /** values[photo][ladder] = one record of every measure per rung, pristine first. */
 const values = new Map<string, Map<Distortion, Record<MeasureName, number>[]>>();
+/** What a person reads: verdicts for the pristine photo and for the worst rung of each ladder. */
+const verdicts = new Map<string, { pristine: Verdicts; worst: Map<Distortion, Verdicts> }>();
+type Verdicts = Record<MeasureName, PixelAnalysis['measures'][MeasureName]['verdict']>;
 
 describe('spearman', () => {
   it('is 1 for the same order, −1 for the reverse, and handles ties', () => {
@@ -111,16 +114,23 @@ describe('measures on distortion ladders of real photos', () => {
       const pristine = await loadRaw(ladderSourcePath(source), LONG_SIDE);
       const pick = (m: ReturnType<typeof measureAll>) =>
         Object.fromEntries(MEASURES.map((k) => [k, m[k].value])) as Record<MeasureName, number>;
-      const base = pick(measureAll(pristine));
+      const verdictsOf = (m: ReturnType<typeof measureAll>) =>
+        Object.fromEntries(MEASURES.map((k) => [k, m[k].verdict])) as Verdicts;
+      const pristineMeasures = measureAll(pristine);
+      const base = pick(pristineMeasures);
       const perLadder = new Map<Distortion, Record<MeasureName, number>[]>();
+      const worst = new Map<Distortion, Verdicts>();
       for (const ladder of LADDERS) {
         const rungs = [base];
         for (const level of LADDER_LEVELS[ladder]) {
-          rungs.push(pick(measureAll(await distort(pristine, ladder, level))));
+          const measured = measureAll(await distort(pristine, ladder, level));
+          rungs.push(pick(measured));
+          worst.set(ladder, verdictsOf(measured));
         }
         perLadder.set(ladder, rungs);
       }
       values.set(source, perLadder);
+      verdicts.set(source, { pristine: verdictsOf(pristineMeasures), worst });
     }
   });
 
@@ -152,6 +162,29 @@ describe('measures on distortion ladders of real photos', () => {
       }
       console.log(`${own.measure} on ${own.ladder}:`, JSON.stringify(report, null, 1));
       expect(rose).toBeGreaterThanOrEqual(1);
+    },
+  );
+
+  it.each([
+    { ladder: 'blur', measure: 'sharpness', says: ['poor'] },
+    { ladder: 'noise', measure: 'noise', says: ['poor'] },
+    { ladder: 'jpeg', measure: 'blockiness', says: ['poor'] },
+    { ladder: 'under', measure: 'exposure', says: ['poor', 'fair'] },
+    { ladder: 'over', measure: 'exposure', says: ['poor'] },
+    { ladder: 'contrast', measure: 'contrast', says: ['poor', 'fair'] },
+  ] as const)(
+    'the reading of $measure calls the worst $ladder rung $says, and not the pristine photo poor',
+    ({ ladder, measure, says }) => {
+      for (const [source, v] of verdicts) {
+        // Exposure can only be judged from a balanced start: 3 stops under a white wall is grey.
+        if (measure === 'exposure' && v.pristine.exposure !== 'good') continue;
+        expect(says, `${source}, ${ladder} level ${LADDER_LEVELS[ladder].at(-1)}`).toContain(
+          v.worst.get(ladder)![measure],
+        );
+        if (measure !== 'contrast' && measure !== 'exposure') {
+          expect(v.pristine[measure], `${source} as shot`).not.toBe('poor');
+        }
+      }
     },
   );
 

@@ -41,22 +41,33 @@ export function readShadows(share: number): Measure {
   return measure(share, '%', 'poor', `${pct(share)} of the frame is crushed to pure black.`);
 }
 
-export function readExposure(ev: number, meanEncoded: number): Measure {
+/**
+ * Mean brightness alone cannot tell a white wall from an overexposed scene, so large areas of
+ * pure white (or pure black) also count: a camera's "blinkies" say the same.
+ */
+export function readExposure(
+  ev: number,
+  meanEncoded: number,
+  whiteShare: number,
+  blackShare: number,
+): Measure {
   const bright = `average brightness ${(meanEncoded * 100).toFixed(0)} %`;
   const stops = `${ev >= 0 ? '+' : '−'}${Math.abs(ev).toFixed(1)} EV from mid-grey`;
-  if (ev < -3) return measure(ev, 'EV', 'poor', `Very dark (${bright}, ${stops}): underexposed.`);
+  if (ev < -3 || (blackShare > 0.25 && ev < 0))
+    return measure(ev, 'EV', 'poor', `Very dark (${bright}, ${stops}): underexposed.`);
+  if (ev > 2 || (whiteShare > 0.1 && ev > 0))
+    return measure(ev, 'EV', 'poor', `Very bright (${bright}, ${stops}): overexposed.`);
   if (ev < -1.8)
     return measure(ev, 'EV', 'fair', `Dark (${bright}, ${stops}): possibly underexposed.`);
-  if (ev > 1.2) return measure(ev, 'EV', 'poor', `Very bright (${bright}, ${stops}): overexposed.`);
-  if (ev > 0.5)
+  if (ev > 1.3)
     return measure(ev, 'EV', 'fair', `Bright (${bright}, ${stops}): possibly overexposed.`);
   return measure(ev, 'EV', 'good', `Balanced exposure (${bright}, ${stops}).`);
 }
 
 export function readContrast(rms: number): Measure {
   const n = `RMS contrast ${rms.toFixed(2)}`;
-  if (rms < 0.08) return measure(rms, 'RMS', 'poor', `Very flat, washed-out tones (${n}).`);
-  if (rms < 0.14) return measure(rms, 'RMS', 'fair', `Rather flat tones (${n}).`);
+  if (rms < 0.05) return measure(rms, 'RMS', 'poor', `Very flat, washed-out tones (${n}).`);
+  if (rms < 0.09) return measure(rms, 'RMS', 'fair', `Rather flat tones (${n}).`);
   if (rms > 0.34) return measure(rms, 'RMS', 'fair', `Very hard contrast (${n}).`);
   return measure(rms, 'RMS', 'good', `Healthy contrast (${n}).`);
 }
@@ -75,11 +86,11 @@ export function readSharpness(detail: number, nativeDetail: number | null): Meas
   if (!Number.isFinite(detail)) return unmeasured('', 'Too small to judge sharpness.');
   const n = `detail ${detail.toFixed(1)}`;
   const native =
-    nativeDetail !== null && Number.isFinite(nativeDetail) && nativeDetail < 4 && detail >= 8
+    nativeDetail !== null && Number.isFinite(nativeDetail) && nativeDetail < 4 && detail >= 12
       ? ' At full size (100 %) the finest detail is soft.'
       : '';
-  if (detail < 4) return measure(detail, '', 'poor', `Blurry: no crisp detail anywhere (${n}).`);
-  if (detail < 8)
+  if (detail < 6) return measure(detail, '', 'poor', `Blurry: no crisp detail anywhere (${n}).`);
+  if (detail < 12)
     return measure(detail, '', 'fair', `Somewhat soft: fine detail is weak (${n}).${native}`);
   return measure(detail, '', 'good', `Sharp where it matters (${n}).${native}`);
 }
@@ -97,15 +108,24 @@ export function readNoise(sigma: number, nativeSigma: number | null): Measure {
   return measure(sigma, 'σ', 'poor', `Heavy noise (${n}).${native}`);
 }
 
+/**
+ * Calibrated on the JPEG ladder (photos at 1024–1600 px): quality 90 gives 0.1–0.5, quality 50
+ * gives 0.35–1.3 and quality 10 gives 1 (busy texture masks blocks) to 12 (smooth skies).
+ */
 export function readBlockiness(value: number, format: string, measurable: boolean): Measure {
   if (!measurable || !Number.isFinite(value))
     return unmeasured('', 'Not measured: the original pixels were not available at full size.');
   const n = `8×8 seam ratio ${value.toFixed(2)}`;
-  if (value < 0.1) return measure(value, '', 'good', `No visible compression blocks (${n}).`);
+  if (value < 0.5) return measure(value, '', 'good', `No visible compression blocks (${n}).`);
   const source = format === 'jpeg' ? 'JPEG' : 'earlier JPEG';
-  if (value < 0.3)
-    return measure(value, '', 'fair', `Faint ${source} compression blocks in smooth areas (${n}).`);
-  return measure(value, '', 'poor', `Strong ${source} compression: 8×8 blocks are visible (${n}).`);
+  if (value < 1)
+    return measure(
+      value,
+      '',
+      'fair',
+      `Noticeable ${source} compression: blocks may show in smooth areas when zoomed in (${n}).`,
+    );
+  return measure(value, '', 'poor', `Heavy ${source} compression: 8×8 blocks are visible (${n}).`);
 }
 
 export function readResolution(width: number, height: number): Measure {

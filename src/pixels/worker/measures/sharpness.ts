@@ -1,10 +1,16 @@
-import { halve, type Plane } from './image.ts';
+import { halve, shrinkTo, type Plane } from './image.ts';
 import { noiseOf } from './noise.ts';
 
 /** Share of the image, by tiles, that decides "how sharp": the sharpest tenth. */
 const SHARPEST_SHARE = 0.1;
-/** Octaves measured: the plane as given, then halved twice. */
+/** Octaves measured: the plane at the reference size, then halved twice. */
 const OCTAVES = 3;
+/**
+ * Sharpness is judged at a fixed viewing size, a 1024 px long side (a photo on a screen), so the
+ * same scene scores alike from a phone or a 24 MP camera. Pixel-level (100 %) softness is read
+ * separately from 1:1 crops.
+ */
+export const SHARPNESS_LONG_SIDE = 1024;
 /** A 4-neighbour Laplacian turns white noise of variance σ² into variance 20σ². */
 const LAPLACIAN_NOISE_GAIN = 20;
 
@@ -62,13 +68,20 @@ function octaveDetail(plane: Plane, knownSigma?: number): number {
 /**
  * Multi-scale sharpness from the variance of the Laplacian (Pech-Pacheco et al. 2000), taken in
  * the sharpest tenth of the frame (photographers blur backgrounds on purpose) at three octaves.
- * Pass the plane's noise σ when it is already known, to save measuring it again.
+ * Pass the plane's noise σ when it is already known, to save measuring it again; `longSide`
+ * changes the viewing size (Infinity measures the plane as it is, as for 1:1 crops).
  */
-export function sharpnessOf(luma: Plane, noiseSigma?: number): SharpnessResult {
+export function sharpnessOf(
+  luma: Plane,
+  options: { noiseSigma?: number; longSide?: number } = {},
+): SharpnessResult {
   const octaves: number[] = [];
-  let plane = luma;
+  const longSide = options.longSide ?? SHARPNESS_LONG_SIDE;
+  let plane = shrinkTo(luma, longSide);
+  // The noise σ of the given plane holds only if it was not shrunk.
+  const knownSigma = plane === luma ? options.noiseSigma : undefined;
   for (let o = 0; o < OCTAVES; o++) {
-    const detail = octaveDetail(plane, o === 0 ? noiseSigma : undefined);
+    const detail = octaveDetail(plane, o === 0 ? knownSigma : undefined);
     if (!Number.isFinite(detail)) break;
     octaves.push(detail);
     plane = halve(plane);
