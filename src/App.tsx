@@ -1,21 +1,27 @@
 import { useEffect } from 'react';
+import { Chat } from './components/Chat/Chat.tsx';
+import { Description } from './components/Description/Description.tsx';
 import { ModelStatus } from './components/ModelStatus/ModelStatus.tsx';
 import { PhotoDrop } from './components/PhotoDrop/PhotoDrop.tsx';
 import { PhotoStrip } from './components/PhotoStrip/PhotoStrip.tsx';
 import { PhotoView } from './components/PhotoView/PhotoView.tsx';
 import { PixelAnalysis } from './components/PixelAnalysis/PixelAnalysis.tsx';
 import { ScoreCard } from './components/ScoreCard/ScoreCard.tsx';
+import { useChatActions } from './store/hooks/useChat.ts';
 import { useModelActions } from './store/hooks/useModel.ts';
 import { useSelectedPhoto } from './store/hooks/usePhotos.ts';
 
 /** The app shell: photos on the left, the selected photo's analysis on the right. */
 export function App() {
   const { initModel } = useModelActions();
+  const { initChat } = useChatActions();
   const photo = useSelectedPhoto();
 
   useEffect(() => {
-    void initModel(new URLSearchParams(window.location.search));
-  }, [initModel]);
+    const params = new URLSearchParams(window.location.search);
+    initChat(params);
+    void initModel(params);
+  }, [initModel, initChat]);
 
   return (
     <div className="app">
@@ -36,6 +42,8 @@ export function App() {
             <>
               <PhotoView photo={photo} />
               {photo.status === 'ready' && <ScoreCard photoId={photo.id} />}
+              {photo.status === 'ready' && <Description photoId={photo.id} />}
+              {photo.status === 'ready' && <Chat key={photo.id} photoId={photo.id} />}
               {photo.status === 'ready' && <PixelAnalysis photo={photo} />}
             </>
           ) : (

@@ -82,6 +82,11 @@ export interface ModelSlice {
 
 let client: ModelClient | null = null;
 
+/** The one model client, for other slices that call the model (chat); null before init. */
+export function sharedModelClient(): ModelClient | null {
+  return client;
+}
+
 function appBase(): string {
   return new URL('./', document.baseURI).href;
 }

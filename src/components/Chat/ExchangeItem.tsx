@@ -1,0 +1,40 @@
+import type { ChatExchange } from '../../store/chatSlice.ts';
+import { ModelText } from '../ModelText/ModelText.tsx';
+import { AnswerConfidenceBars } from './AnswerConfidenceBars.tsx';
+import { GenerationMeta } from './GenerationMeta.tsx';
+
+const KIND_LABEL = { 'yes-no': 'yes/no', choice: 'multiple choice', open: '' } as const;
+
+/** One question and the model's answer, with its confidence and any context notice. */
+export function ExchangeItem({ exchange }: { exchange: ChatExchange }) {
+  const { answer } = exchange;
+  const dropped = answer.prompt?.droppedExchanges ?? 0;
+  return (
+    <li className="chat__exchange" data-testid="chat-exchange" data-status={answer.status}>
+      <div className="chat__question">
+        <span className="chat__question-text">{exchange.question}</span>
+        {KIND_LABEL[exchange.kind] && (
+          <span className="chat__kind">{KIND_LABEL[exchange.kind]}</span>
+        )}
+      </div>
+      {dropped > 0 && (
+        <p className="chat__notice" data-testid="dropped-notice" role="status">
+          To fit the model’s {answer.prompt?.contextTokens}-token context, the{' '}
+          {dropped === 1 ? 'oldest exchange was' : `${dropped} oldest exchanges were`} left out of
+          this question’s prompt (the photo and this question are always kept).
+        </p>
+      )}
+      <div className="chat__answer">
+        {answer.confidence && <AnswerConfidenceBars confidence={answer.confidence} />}
+        {answer.status === 'waiting' && <p className="chat__pending">Waiting for the model…</p>}
+        {answer.text && <ModelText text={answer.text} testId="chat-answer" />}
+        <GenerationMeta generated={answer} testIdPrefix="answer" />
+        {answer.status === 'failed' && answer.error && (
+          <p role="alert" className="chat__error">
+            {answer.error.message} {answer.error.advice}
+          </p>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,16 @@
+import type { PromptInfo } from '../../model/protocol.ts';
+
+/** The last prompt the model read for this photo, image tokens collapsed (for the curious and tests). */
+export function PromptDebug({ prompt }: { prompt: PromptInfo | null }) {
+  if (!prompt) return null;
+  return (
+    <details className="prompt-debug" data-testid="last-prompt">
+      <summary>
+        Last prompt: <span data-testid="last-prompt-tokens">{prompt.tokens}</span> tokens of{' '}
+        {prompt.contextTokens}
+        {prompt.droppedExchanges > 0 && `, ${prompt.droppedExchanges} earlier exchanges left out`}
+      </summary>
+      <pre data-testid="last-prompt-text">{prompt.text}</pre>
+    </details>
+  );
+}
