@@ -21,7 +21,7 @@ export const PHOTOS_DIR = join(ROOT, '.cache', 'photos');
 const DEB_DIR = join(ROOT, '.cache', 'debs');
 const INSTALLED = '/usr/share/backgrounds/mate/nature';
 /** Bump when the set of derived files changes, so stale caches are rebuilt. */
-const VERSION = 5;
+const VERSION = 6;
 
 /** Photos (from mate-backgrounds/nature) used as ladder sources: varied scenes and light. */
 export const LADDER_SOURCES = [
@@ -67,6 +67,8 @@ export const TEST_PHOTOS = {
   hugeDeclaredPng: 'declares-100000x100000.png',
   hugeDeclaredJpeg: 'declares-60000x60000.jpg',
   corruptExif: 'corrupt-exif.jpg',
+  /** landscape.jpg re-saved with a GPS position added (48.8567 N, 2.2944 E). */
+  gpsJpeg: 'with-gps.jpg',
 } as const;
 
 export type TestPhotoName = keyof typeof TEST_PHOTOS;
@@ -247,6 +249,17 @@ export async function ensureTestPhotos(): Promise<void> {
   write('hugeDeclaredPng', pngDeclaring(100_000, 100_000));
   write('hugeDeclaredJpeg', jpegDeclaring(dune, 60_000, 60_000));
   write('corruptExif', corruptExif(dune));
+  await sharp(dune)
+    .withExifMerge({
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '48/1 51/1 2400/100',
+        GPSLongitudeRef: 'E',
+        GPSLongitude: '2/1 17/1 4000/100',
+      },
+    })
+    .jpeg({ quality: 92 })
+    .toFile(out('gpsJpeg'));
   writeFileSync(stamp, new Date().toISOString());
 }
 

@@ -72,6 +72,21 @@ export function summariseExif(raw: Raw): ExifSummary | null {
   return Object.keys(kept).length > 0 ? kept : null;
 }
 
+/** Whether a JPEG has an APP1 "Exif" segment among its first markers. */
+function hasJpegExifBlock(b: Uint8Array): boolean {
+  if (b[0] !== 0xff || b[1] !== 0xd8) return false;
+  let at = 2;
+  while (at + 10 < b.length && b[at] === 0xff) {
+    const marker = b[at + 1]!;
+    if (marker === 0xda) return false;
+    const length = (b[at + 2]! << 8) | b[at + 3]!;
+    if (marker === 0xe1 && String.fromCharCode(...b.subarray(at + 4, at + 8)) === 'Exif')
+      return true;
+    at += 2 + length;
+  }
+  return false;
+}
+
 /**
  * Reads EXIF with exifr. A file without EXIF gives null; corrupt EXIF gives null and a note,
  * never an exception, because the pixels may still be perfectly good.
@@ -79,6 +94,7 @@ export function summariseExif(raw: Raw): ExifSummary | null {
 export async function readExif(
   bytes: Uint8Array,
 ): Promise<{ exif: ExifSummary | null; note?: string }> {
+  const damaged = 'The camera information (EXIF) in this file is damaged and was skipped.';
   try {
     const raw = (await exifr.parse(bytes, {
       tiff: true,
@@ -94,11 +110,11 @@ export async function readExif(
       reviveValues: false,
       mergeOutput: true,
     })) as Raw | undefined;
-    return { exif: raw ? summariseExif(raw) : null };
+    const exif = raw ? summariseExif(raw) : null;
+    // A JPEG that carries an EXIF block from which nothing could be read has a damaged one.
+    if (!exif && hasJpegExifBlock(bytes)) return { exif: null, note: damaged };
+    return { exif };
   } catch {
-    return {
-      exif: null,
-      note: 'The camera information (EXIF) in this file is damaged and was skipped.',
-    };
+    return { exif: null, note: damaged };
   }
 }
