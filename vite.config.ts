@@ -1,8 +1,8 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, normalize, resolve, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Connect, type Plugin } from 'vite';
 
 /**
  * Cross-origin isolation lets onnxruntime-web run multi-threaded WASM (SharedArrayBuffer).
@@ -20,10 +20,8 @@ export const ORT_FILES = [
   'ort-wasm-simd-threaded.asyncify.wasm',
 ];
 
-const ortDist = join(
-  dirname(createRequire(import.meta.url).resolve('onnxruntime-web/package.json')),
-  'dist',
-);
+// The package's main entry lives in its dist/ folder, beside the WASM files.
+const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
 
 /**
  * Serves onnxruntime-web's WASM runtime from the app itself under /ort/, in dev and in the build,
@@ -56,10 +54,54 @@ function serveOrtRuntime(): Plugin {
   };
 }
 
+/** Content types for the files of a model folder. */
+const MODEL_TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.onnx': 'application/octet-stream',
+  '.onnx_data': 'application/octet-stream',
+};
+
+/**
+ * Serves model folders under /models/ as plain files with a Content-Length and no on-the-fly
+ * compression: Vite's own static handler gzips unknown types chunk by chunk, which makes a
+ * hundreds-of-megabytes download slow, hides its size from the progress bar, and was seen to end
+ * in "network error" in Chromium. Reads public/models in dev and dist/models in preview.
+ */
+function serveModelFolders(): Plugin {
+  const handler =
+    (root: string): Connect.NextHandleFunction =>
+    (req, res, next) => {
+      const path = decodeURIComponent(req.url?.split('?')[0] ?? '');
+      const at = path.indexOf('/models/');
+      if (at < 0 || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+      const file = normalize(join(root, path.slice(at + '/models/'.length)));
+      if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
+        res.statusCode = 404;
+        return res.end('Not found');
+      }
+      const ext = file.slice(file.lastIndexOf('.'));
+      res.setHeader('Content-Type', MODEL_TYPES[ext] ?? 'application/octet-stream');
+      res.setHeader('Content-Length', statSync(file).size);
+      res.setHeader('Cache-Control', 'no-cache');
+      for (const [k, v] of Object.entries(isolationHeaders)) res.setHeader(k, v);
+      if (req.method === 'HEAD') return res.end();
+      createReadStream(file).pipe(res);
+    };
+  return {
+    name: 'serve-model-folders',
+    configureServer(server) {
+      server.middlewares.use(handler(resolve(server.config.publicDir, 'models')));
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(handler(resolve(server.config.build.outDir, 'models')));
+    },
+  };
+}
+
 export default defineConfig({
   // Relative base so the same build works from any sub-path of a static host.
   base: './',
-  plugins: [react(), serveOrtRuntime()],
+  plugins: [react(), serveOrtRuntime(), serveModelFolders()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },

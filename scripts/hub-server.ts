@@ -16,7 +16,8 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_ID } from '../src/model/source.ts';
 
-export const FIXTURE_DIR = resolve('.cache/models/llava-onevision-fixture');
+/** The fixture model as the e2e set-up writes it (scripts/e2e-setup.ts). */
+export const FIXTURE_DIR = resolve('public/models/llava-onevision-fixture');
 
 const { values } = parseArgs({
   options: {

@@ -26,6 +26,8 @@ function enqueue(id: number, task: () => Promise<void>) {
     try {
       await task();
     } catch (error) {
+      // The raw error stays in the console for bug reports; the UI shows the explanation.
+      console.error('[model worker]', error);
       post({ type: 'failed', id, error: explainError(error, { offline: !navigator.onLine }) });
     }
   });

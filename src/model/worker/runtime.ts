@@ -49,7 +49,9 @@ export function configureRuntime(settings: Pick<LoadSettings, 'source' | 'appBas
   const local = settings.source.kind === 'local';
   env.allowLocalModels = local;
   env.allowRemoteModels = !local;
-  env.localModelPath = new URL('models/', settings.appBase).href;
+  // A path, not a URL: transformers.js 4.3.1 only checks that local files exist (the tokenizer
+  // files, for one) when localModelPath is not an http(s) URL.
+  env.localModelPath = new URL('models/', settings.appBase).pathname;
   env.remoteHost = settings.hubHost.endsWith('/') ? settings.hubHost : `${settings.hubHost}/`;
 }
 

@@ -1,0 +1,127 @@
+/**
+ * A person opens the app, agrees to the model download, drops a photo and reads its score; the
+ * model comes from the Hub stand-in (the same code path as the real Hub) or a served folder.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { TEST_PHOTOS } from '../scripts/test-photos.ts';
+import {
+  dropFile,
+  hubRequests,
+  loadModel,
+  openApp,
+  pickPhotos,
+  resetHubLog,
+  testPhoto,
+} from './support/app.ts';
+
+/** The five level percentages shown in the bars. */
+async function levelPercentages(page: Page): Promise<number[]> {
+  const texts = await page.locator('.level-bars__value').allTextContents();
+  return texts.map((t) => Number.parseFloat(t));
+}
+
+test('drop a photo on WASM: score, level bars and model info appear', async ({ page }) => {
+  await openApp(page, { device: 'wasm' });
+  // The size is shown before anything large is downloaded.
+  await expect(page.getByTestId('download-size')).toHaveText(/\d+(\.\d)? MB/);
+  await loadModel(page);
+  await expect(page.getByTestId('model-backend')).toHaveText('WASM (CPU)');
+  await expect(page.getByTestId('model-precision')).toHaveText('q4');
+
+  await dropFile(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  const score = page.getByTestId('score-value');
+  await expect(score).toHaveText(/^[1-5]\.\d\d$/);
+  const value = Number(await score.textContent());
+  await expect(page.getByTestId('score-100')).toHaveText(
+    `${Math.round(((value - 1) / 4) * 100)} / 100`,
+  );
+  const percentages = await levelPercentages(page);
+  expect(percentages).toHaveLength(5);
+  expect(percentages.reduce((a, b) => a + b, 0)).toBeGreaterThan(99.5);
+  expect(percentages.reduce((a, b) => a + b, 0)).toBeLessThan(100.5);
+  const meta = page.getByTestId('score-meta');
+  await expect(meta).toContainText('llava-hf/llava-onevision-qwen2-0.5b-ov-hf');
+  await expect(meta).toContainText('WASM (CPU)');
+  await expect(meta).toContainText('q4');
+  await expect(meta).toContainText(/Time\s*\d/);
+
+  // A second photo is scored too, and the first stays reachable with its own result.
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.png));
+  await expect(page.getByTestId('strip-item')).toHaveCount(2);
+  await expect(score).toHaveText(/^[1-5]\.\d\d$/);
+  const second = await levelPercentages(page);
+  await page.getByTestId('strip-item').first().getByRole('button').first().click();
+  await expect(score).toHaveText(value.toFixed(2));
+  expect(await levelPercentages(page)).toEqual(percentages);
+  expect(second).not.toEqual(percentages);
+});
+
+test('a file that is not an image gets a clear message and the app keeps working', async ({
+  page,
+}) => {
+  await openApp(page, { device: 'wasm' });
+  await loadModel(page);
+  await pickPhotos(page, testPhoto('shopping-list.txt'));
+  await expect(page.getByTestId('photo-error')).toContainText(
+    /not an image|not a photo|could not/i,
+  );
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+  await expect(page.getByTestId('strip-item')).toHaveCount(2);
+});
+
+test('a second visit loads the model from the browser cache with no model download', async ({
+  page,
+}) => {
+  await openApp(page, { device: 'wasm' });
+  await loadModel(page);
+  await resetHubLog();
+  await page.reload();
+  // Cached: the app loads at once, without asking, and asks the Hub for nothing.
+  await expect(page.getByTestId('model-ready')).toContainText('from this browser’s cache');
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+  expect(await hubRequests()).toEqual([]);
+});
+
+test('a model folder served by the app loads without a download prompt', async ({ page }) => {
+  await openApp(page, { device: 'wasm', model: 'local:llava-onevision-fixture' });
+  await expect(page.getByTestId('model-ready')).toContainText('llava-onevision-fixture');
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+});
+
+test('a missing model says what happened and photos still open', async ({ page }) => {
+  await openApp(page, { device: 'wasm', model: 'test/missing-model' });
+  await loadModel(page).catch(() => undefined);
+  await expect(page.getByTestId('model-error')).toContainText(/missing/i);
+  await expect(page.getByTestId('model-error')).toContainText(/model id or folder/i);
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('photo-canvas')).toBeVisible();
+  await expect(page.getByTestId('score-card')).toContainText('Waiting for the model');
+});
+
+test('a dropped connection during the download is reported with what to do', async ({ page }) => {
+  await openApp(page, { device: 'wasm', model: 'test/drops-connection' });
+  await loadModel(page).catch(() => undefined);
+  await expect(page.getByTestId('model-error')).toContainText(/interrupted/i);
+  await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+});
+
+test('precisions whose inputs and outputs do not match are refused', async ({ page }) => {
+  await openApp(page, {
+    device: 'wasm',
+    model: 'local:llava-onevision-fixture',
+    precision: 'vision_encoder:fp32,embed_tokens:fp16,decoder_model_merged:fp32',
+  });
+  await expect(page.getByTestId('model-error')).toContainText('do not fit together');
+});
+
+test('score a photo on WebGPU @webgpu', async ({ page }) => {
+  await openApp(page, { device: 'webgpu', model: 'local:llava-onevision-fixture' });
+  await expect(page.getByTestId('model-ready')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('model-backend')).toHaveText('WebGPU');
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/, { timeout: 120_000 });
+  await expect(page.getByTestId('score-meta')).toContainText('WebGPU');
+});

@@ -1,0 +1,17 @@
+/**
+ * Everything the browser journeys need, generated before Playwright starts the servers: the fixture
+ * model in public/models/ (served by the app as a local folder, and by the Hub stand-in under the
+ * default model's id) and the real test photos in .cache/photos/. Both steps skip when up to date.
+ */
+import { resolve } from 'node:path';
+import { FIXTURE_MODEL_ID, writeFixtureModel } from './model-graphs/fixture-model.ts';
+import { ensureTestPhotos } from './test-photos.ts';
+
+export const E2E_FIXTURE_DIR = resolve('public/models', FIXTURE_MODEL_ID);
+
+const started = performance.now();
+const fixture = writeFixtureModel(E2E_FIXTURE_DIR, ['fp32', 'q4', 'fp16']);
+await ensureTestPhotos();
+console.log(
+  `e2e set-up: fixture ${fixture.skipped ? 'up to date' : 'written'} in ${E2E_FIXTURE_DIR}, photos ready (${Math.round(performance.now() - started)} ms)`,
+);
