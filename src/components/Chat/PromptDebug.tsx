@@ -1,3 +1,4 @@
+import { formatDuration } from '../../lib/format.ts';
 import type { PromptInfo } from '../../model/protocol.ts';
 
 /** The last prompt the model read for this photo, image tokens collapsed (for the curious and tests). */
@@ -7,7 +8,10 @@ export function PromptDebug({ prompt }: { prompt: PromptInfo | null }) {
     <details className="prompt-debug" data-testid="last-prompt">
       <summary>
         Last prompt: <span data-testid="last-prompt-tokens">{prompt.tokens}</span> tokens of{' '}
-        {prompt.contextTokens}
+        {prompt.contextTokens},{' '}
+        {prompt.encodeMs === 0
+          ? 'photo features reused'
+          : `photo encoded in ${formatDuration(prompt.encodeMs)}`}
         {prompt.droppedExchanges > 0 && `, ${prompt.droppedExchanges} earlier exchanges left out`}
       </summary>
       <pre data-testid="last-prompt-text">{prompt.text}</pre>

@@ -1,0 +1,215 @@
+/**
+ * A person reads why a photo got its score and asks about it: the description streams in by
+ * itself after the score, Stop halts it for good, the chat sends the whole conversation, closed
+ * questions show a confidence, and each photo keeps its own description and chat. Fixture model
+ * (random weights, real vocabulary) on WASM: the words are random, the flow is real.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { TEST_PHOTOS } from '../scripts/test-photos.ts';
+import { loadModel, openApp, pickPhotos, testPhoto } from './support/app.ts';
+
+/** Opens the app, loads the model and adds a photo; resolves once it is scored. */
+async function scoredPhoto(page: Page, params: Record<string, string>, photo: string) {
+  await openApp(page, { device: 'wasm', ...params });
+  await loadModel(page);
+  await pickPhotos(page, testPhoto(photo));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+}
+
+/** Starts recording the description's text length at every DOM change, with timestamps. */
+async function recordDescriptionGrowth(page: Page) {
+  await page.evaluate(() => {
+    const samples: { t: number; length: number }[] = [];
+    (window as unknown as { __growth: typeof samples }).__growth = samples;
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="description-text"]')?.textContent ?? '';
+      if (samples.at(-1)?.length !== text.length) {
+        samples.push({ t: performance.now(), length: text.length });
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+async function descriptionGrowth(page: Page) {
+  return page.evaluate(
+    () => (window as unknown as { __growth: { t: number; length: number }[] }).__growth,
+  );
+}
+
+async function ask(page: Page, question: string) {
+  await page.getByRole('textbox', { name: 'Your question' }).fill(question);
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+}
+
+test('the description streams in by itself after the score, with tokens/s', async ({ page }) => {
+  await openApp(page, { device: 'wasm', maxTokens: '60' });
+  await loadModel(page);
+  await recordDescriptionGrowth(page);
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+
+  const description = page.getByTestId('description');
+  await expect(description).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('description-tokens')).toHaveText('60 tokens');
+  await expect(page.getByTestId('description-rate')).toHaveText(/^\d+(\.\d)? tokens\/s$/);
+  expect(
+    Number.parseFloat((await page.getByTestId('description-rate').textContent()) ?? ''),
+  ).toBeGreaterThan(0);
+  await expect(description).toContainText('reached the length limit');
+
+  // The text grew in many steps over time, not all at once.
+  const growth = await descriptionGrowth(page);
+  const lengths = growth.map((s) => s.length);
+  expect(lengths.length).toBeGreaterThanOrEqual(5);
+  for (let i = 1; i < lengths.length; i++) expect(lengths[i]).toBeGreaterThan(lengths[i - 1]!);
+  expect(growth.at(-1)!.t - growth[0]!.t).toBeGreaterThan(50);
+
+  // The photo was encoded once, for the score; the description reused its features.
+  await page.getByTestId('last-prompt').locator('summary').click();
+  await expect(page.getByTestId('last-prompt')).toContainText('photo features reused');
+  const prompt = page.getByTestId('last-prompt-text');
+  await expect(prompt).toContainText(
+    '<image>×729\nDescribe and evaluate the quality of the image.',
+  );
+
+  // Regenerate draws a new description.
+  await page.getByRole('button', { name: 'Regenerate' }).click();
+  await expect(description).toHaveAttribute('data-status', /waiting|streaming/);
+  await expect(description).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('description-tokens')).toHaveText('60 tokens');
+});
+
+test('Stop halts the description at once and the model answers the next question', async ({
+  page,
+}) => {
+  // Long enough (≈ a minute of tokens) that only a real stop lets the question through quickly.
+  await scoredPhoto(page, { maxTokens: '1500', context: '4096' }, TEST_PHOTOS.landscapeJpeg);
+  const description = page.getByTestId('description');
+  const text = page.getByTestId('description-text');
+  await expect(description).toHaveAttribute('data-status', 'streaming');
+  await expect.poll(async () => ((await text.textContent()) ?? '').length).toBeGreaterThan(10);
+
+  await description.getByRole('button', { name: 'Stop' }).click();
+  await expect(description).toHaveAttribute('data-status', 'stopped');
+  const stoppedText = await text.textContent();
+  const stoppedTokens = await page.getByTestId('description-tokens').textContent();
+  await page.waitForTimeout(1500);
+  expect(await text.textContent()).toBe(stoppedText);
+  expect(await page.getByTestId('description-tokens').textContent()).toBe(stoppedTokens);
+  await expect(description).toContainText('stopped');
+
+  // The worker is free: a question is prefilled (its confidence shows) within seconds.
+  await ask(page, 'Is the image blurry?');
+  const exchange = page.getByTestId('chat-exchange');
+  await expect(exchange.getByTestId('answer-confidence')).toBeVisible({ timeout: 10_000 });
+  await page.getByTestId('chat').getByRole('button', { name: 'Stop' }).click();
+  await expect(exchange).toHaveAttribute('data-status', 'stopped');
+  await expect(page.getByRole('button', { name: 'Regenerate' })).toBeEnabled();
+});
+
+test('a second question reaches the model with the first in its prompt; yes/no shows a confidence', async ({
+  page,
+}) => {
+  await scoredPhoto(page, { maxTokens: '24' }, TEST_PHOTOS.landscapeJpeg);
+  await expect(page.getByTestId('description')).toHaveAttribute('data-status', 'done');
+
+  await page.getByTestId('suggested-question').filter({ hasText: 'Is the image blurry?' }).click();
+  const first = page.getByTestId('chat-exchange').nth(0);
+  await expect(first).toHaveAttribute('data-status', 'done');
+  const confidence = first.getByTestId('answer-confidence');
+  await expect(confidence).toContainText('Yes');
+  await expect(confidence).toContainText('No');
+  const percents = (await confidence.locator('.answer-confidence__value').allTextContents()).map(
+    (t) => Number.parseFloat(t),
+  );
+  expect(percents).toHaveLength(2);
+  expect(Math.abs(percents[0]! + percents[1]! - 100)).toBeLessThanOrEqual(1);
+  const firstAnswer = (await first.getByTestId('chat-answer').textContent()) ?? '';
+  const debug = page.getByTestId('last-prompt');
+  const firstTokens = Number(await page.getByTestId('last-prompt-tokens').textContent());
+
+  await ask(page, 'How is the exposure?');
+  const second = page.getByTestId('chat-exchange').nth(1);
+  await expect(second).toHaveAttribute('data-status', 'done');
+  await expect(second.getByTestId('answer-confidence')).toHaveCount(0);
+
+  await debug.locator('summary').click();
+  const prompt = (await page.getByTestId('last-prompt-text').textContent()) ?? '';
+  expect(Number(await page.getByTestId('last-prompt-tokens').textContent())).toBeGreaterThan(
+    firstTokens,
+  );
+  // One photo, then the description exchange, the first question and answer, the new question.
+  expect(prompt.match(/<image>×729/g)).toHaveLength(1);
+  const parts = [
+    'Describe and evaluate the quality of the image.',
+    '<|im_start|>user\nIs the image blurry?<|im_end|>',
+    `<|im_start|>assistant\n${firstAnswer}<|im_end|>`,
+    '<|im_start|>user\nHow is the exposure?<|im_end|>\n<|im_start|>assistant\n',
+  ];
+  let from = 0;
+  for (const part of parts) {
+    const at = prompt.indexOf(part, from);
+    expect(at, `${part} after position ${from}`).toBeGreaterThanOrEqual(from);
+    from = at + part.length;
+  }
+  expect(from).toBe(prompt.length);
+
+  // Clear forgets the questions, not the description.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(page.getByTestId('chat-exchange')).toHaveCount(0);
+  await expect(page.getByTestId('description')).toHaveAttribute('data-status', 'done');
+});
+
+test('when the conversation outgrows the context the oldest exchange is dropped and the person is told', async ({
+  page,
+}) => {
+  // The description prompt is ≈ 805 tokens; with its answer and a question it exceeds 826.
+  await scoredPhoto(page, { maxTokens: '24', context: '850' }, TEST_PHOTOS.landscapeJpeg);
+  await expect(page.getByTestId('description')).toHaveAttribute('data-status', 'done');
+  await ask(page, 'Is the image blurry?');
+  const exchange = page.getByTestId('chat-exchange').first();
+  await expect(exchange).toHaveAttribute('data-status', 'done');
+  await expect(exchange.getByTestId('dropped-notice')).toContainText(
+    'oldest exchange was left out',
+  );
+  await page.getByTestId('last-prompt').locator('summary').click();
+  const prompt = page.getByTestId('last-prompt-text');
+  await expect(prompt).toContainText('<image>×729\nIs the image blurry?');
+  await expect(prompt).not.toContainText('Describe and evaluate');
+});
+
+test('each photo keeps its own description and chat; switching recomputes nothing', async ({
+  page,
+}) => {
+  await scoredPhoto(page, { maxTokens: '24' }, TEST_PHOTOS.landscapeJpeg);
+  const description = page.getByTestId('description');
+  await expect(description).toHaveAttribute('data-status', 'done');
+  await ask(page, 'Is the image sharp?');
+  await expect(page.getByTestId('chat-exchange')).toHaveAttribute('data-status', 'done');
+  const firstDescription = await page.getByTestId('description-text').textContent();
+  const firstAnswer = await page.getByTestId('chat-answer').textContent();
+
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.png));
+  await expect(page.getByTestId('strip-item')).toHaveCount(2);
+  await expect(description).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('chat-exchange')).toHaveCount(0);
+  await ask(page, 'Which distortion is most severe?');
+  await expect(page.getByTestId('chat-exchange')).toHaveAttribute('data-status', 'done');
+  const secondDescription = await page.getByTestId('description-text').textContent();
+  expect(secondDescription).not.toBe(firstDescription);
+
+  await page.getByTestId('strip-item').first().getByRole('button').first().click();
+  await expect(description).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('description-text')).toHaveText(firstDescription!);
+  await expect(page.getByTestId('chat-exchange')).toHaveCount(1);
+  await expect(page.getByTestId('chat-exchange')).toContainText('Is the image sharp?');
+  await expect(page.getByTestId('chat-answer')).toHaveText(firstAnswer!);
+  // Nothing started again: no generation is running or waiting.
+  await page.waitForTimeout(500);
+  await expect(description).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('chat-exchange')).toHaveAttribute('data-status', 'done');
+
+  await page.getByTestId('strip-item').nth(1).getByRole('button').first().click();
+  await expect(page.getByTestId('description-text')).toHaveText(secondDescription!);
+  await expect(page.getByTestId('chat-exchange')).toContainText('Which distortion is most severe?');
+});
