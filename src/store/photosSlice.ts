@@ -88,6 +88,7 @@ export const createPhotosSlice: StateCreator<AppState, [], [], PhotosSlice> = (s
       if (photo.thumbUrl) URL.revokeObjectURL(photo.thumbUrl);
       dropBitmap(photoId);
       get().forgetPhotoPixels(photoId);
+      get().forgetPhotoChat(photoId);
       get().forgetPhotoModelState(photoId);
       set((s) => {
         const photos = { ...s.photos };
