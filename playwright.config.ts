@@ -15,6 +15,7 @@ const chromiumArgs = [
 
 export const APP_PORT = 4173;
 export const HUB_PORT = 4180;
+const E2E_DIST = '.cache/e2e-dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -45,14 +46,20 @@ export default defineConfig({
         ...devices['Desktop Chrome'],
         launchOptions: {
           executablePath,
-          args: [...chromiumArgs, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader'],
+          args: [
+            ...chromiumArgs,
+            '--enable-unsafe-webgpu',
+            '--enable-features=Vulkan',
+            '--use-angle=swiftshader',
+          ],
         },
       },
     },
   ],
   webServer: [
     {
-      command: `npm run build && npx vite preview --port ${APP_PORT} --strictPort`,
+      // A build of its own, so a developer's `npm run build` cannot swap files under a running test.
+      command: `npm run build -- --outDir ${E2E_DIST} && npx vite preview --outDir ${E2E_DIST} --port ${APP_PORT} --strictPort`,
       url: `http://localhost:${APP_PORT}`,
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
@@ -98,13 +99,49 @@ function serveModelFolders(): Plugin {
   };
 }
 
+/**
+ * Builds the offline service worker (src/offline/worker/service-worker.ts) as /sw.js and gives it
+ * the list of every built file to keep, with a version that changes when any of them does.
+ */
+function offlineServiceWorker(): Plugin {
+  return {
+    name: 'offline-service-worker',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const sw = bundle['sw.js'];
+      if (!sw || sw.type !== 'chunk') return;
+      const files = Object.keys(bundle)
+        // onnxruntime-web's own reference to its WASM makes Vite emit an unused copy under
+        // assets/; the app loads the one under ort/ (wasmPaths), so only that one is kept.
+        .filter((name) => name !== 'sw.js' && !name.endsWith('.map'))
+        .filter((name) => !/^assets\/ort-wasm.*\.wasm$/.test(name))
+        .sort();
+      const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
+      sw.code = sw.code.replace(
+        '__PRECACHE_MANIFEST__',
+        JSON.stringify({ version, files: files.map((f) => `./${f}`) }),
+      );
+    },
+  };
+}
+
 export default defineConfig({
   // Relative base so the same build works from any sub-path of a static host.
   base: './',
-  plugins: [react(), serveOrtRuntime(), serveModelFolders()],
+  plugins: [react(), serveOrtRuntime(), serveModelFolders(), offlineServiceWorker()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      input: { main: 'index.html', sw: 'src/offline/worker/service-worker.ts' },
+      output: {
+        // The service worker needs a stable URL; everything else is content-hashed.
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
+      },
+    },
+  },
 });

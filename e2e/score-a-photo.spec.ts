@@ -11,6 +11,7 @@ import {
   openApp,
   pickPhotos,
   resetHubLog,
+  startDownload,
   testPhoto,
 } from './support/app.ts';
 
@@ -84,6 +85,23 @@ test('a second visit loads the model from the browser cache with no model downlo
   expect(await hubRequests()).toEqual([]);
 });
 
+test('with the network off, a second visit still opens the app, loads the model and scores', async ({
+  page,
+  context,
+}) => {
+  await openApp(page, { device: 'wasm' });
+  await loadModel(page);
+  // The offline service worker has kept the app itself.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('model-ready')).toContainText('from this browser’s cache');
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+});
+
 test('a model folder served by the app loads without a download prompt', async ({ page }) => {
   await openApp(page, { device: 'wasm', model: 'local:llava-onevision-fixture' });
   await expect(page.getByTestId('model-ready')).toContainText('llava-onevision-fixture');
@@ -93,7 +111,7 @@ test('a model folder served by the app loads without a download prompt', async (
 
 test('a missing model says what happened and photos still open', async ({ page }) => {
   await openApp(page, { device: 'wasm', model: 'test/missing-model' });
-  await loadModel(page).catch(() => undefined);
+  await startDownload(page);
   await expect(page.getByTestId('model-error')).toContainText(/missing/i);
   await expect(page.getByTestId('model-error')).toContainText(/model id or folder/i);
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
@@ -103,7 +121,7 @@ test('a missing model says what happened and photos still open', async ({ page }
 
 test('a dropped connection during the download is reported with what to do', async ({ page }) => {
   await openApp(page, { device: 'wasm', model: 'test/drops-connection' });
-  await loadModel(page).catch(() => undefined);
+  await startDownload(page);
   await expect(page.getByTestId('model-error')).toContainText(/interrupted/i);
   await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
 });

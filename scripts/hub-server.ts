@@ -58,7 +58,8 @@ const server = createServer((req, res) => {
     requests.length = 0;
     return void res.writeHead(204).end();
   }
-  requests.push(`${req.method} ${url.pathname}`);
+  const rangeNote = req.headers.range ? ` (${req.headers.range})` : '';
+  requests.push(`${req.method} ${url.pathname}${rangeNote}`);
   const match = /^\/([^/]+\/[^/]+)\/resolve\/[^/]+\/(.+)$/.exec(decodeURIComponent(url.pathname));
   const dir = match ? models.get(match[1]!) : undefined;
   if (!match || !dir) return void res.writeHead(404).end('Repository not found');
@@ -67,6 +68,18 @@ const server = createServer((req, res) => {
     return void res.writeHead(404).end('Entry not found');
   }
   const size = statSync(file).size;
+  res.setHeader('Accept-Ranges', 'bytes');
+  // One byte range (transformers.js asks `bytes=0-0` to learn a file's size), as the Hub answers.
+  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  if (range && req.method === 'GET') {
+    const start = Number(range[1]);
+    const end = Math.min(size - 1, range[2] ? Number(range[2]) : size - 1);
+    res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
+    res.setHeader('Content-Length', end - start + 1);
+    res.writeHead(206);
+    createReadStream(file, { start, end }).pipe(res);
+    return;
+  }
   res.setHeader('Content-Length', size);
   res.setHeader(
     'Content-Type',

@@ -27,6 +27,12 @@ export async function loadModel(page: Page) {
   await expect(page.getByTestId('model-ready')).toBeVisible();
 }
 
+/** Agrees to the download (for journeys where loading is expected to fail). */
+export async function startDownload(page: Page) {
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'needs-consent');
+  await page.getByRole('button', { name: 'Download and load the model' }).click();
+}
+
 /** Adds photos through the file picker. */
 export async function pickPhotos(page: Page, ...paths: string[]) {
   await page.getByTestId('photo-input').setInputFiles(paths);
