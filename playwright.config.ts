@@ -59,7 +59,7 @@ export default defineConfig({
   webServer: [
     {
       // A build of its own, so a developer's `npm run build` cannot swap files under a running test.
-      command: `npm run build -- --outDir ${E2E_DIST} && npx vite preview --outDir ${E2E_DIST} --port ${APP_PORT} --strictPort`,
+      command: `npx vite build --outDir ${E2E_DIST} && npx vite preview --outDir ${E2E_DIST} --port ${APP_PORT} --strictPort`,
       url: `http://localhost:${APP_PORT}`,
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
@@ -104,13 +104,23 @@ function serveModelFolders(): Plugin {
  * the list of every built file to keep, with a version that changes when any of them does.
  */
 function offlineServiceWorker(): Plugin {
+  let publicFiles: string[] = [];
   return {
     name: 'offline-service-worker',
     apply: 'build',
+    configResolved(config) {
+      // Small files copied from public/ (the icon); model folders are cached by transformers.js.
+      const dir = config.publicDir;
+      publicFiles = existsSync(dir)
+        ? readdirSync(dir).filter(
+            (name) => statSync(join(dir, name)).isFile() && name !== '_headers',
+          )
+        : [];
+    },
     generateBundle(_options, bundle) {
       const sw = bundle['sw.js'];
       if (!sw || sw.type !== 'chunk') return;
-      const files = Object.keys(bundle)
+      const files = [...Object.keys(bundle), ...publicFiles]
         // onnxruntime-web's own reference to its WASM makes Vite emit an unused copy under
         // assets/; the app loads the one under ort/ (wasmPaths), so only that one is kept.
         .filter((name) => name !== 'sw.js' && !name.endsWith('.map'))

@@ -13,6 +13,11 @@ declare const __PRECACHE_MANIFEST__: { version: string; files: string[] };
 const manifest = __PRECACHE_MANIFEST__;
 const CACHE = `quality-lens-app-${manifest.version}`;
 const SHELL = './';
+/**
+ * Servers answer with `Vary: Origin`; module scripts are requested with an Origin header and the
+ * precache without one, so Vary must not stop a match.
+ */
+const MATCH: CacheQueryOptions = { ignoreSearch: true, ignoreVary: true };
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -41,11 +46,9 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.includes('/models/')) return;
   if (request.mode === 'navigate') {
     event.respondWith(
-      fetch(request).catch(async () => (await caches.match(SHELL)) ?? Response.error()),
+      fetch(request).catch(async () => (await caches.match(SHELL, MATCH)) ?? Response.error()),
     );
     return;
   }
-  event.respondWith(
-    caches.match(request, { ignoreSearch: true }).then((hit) => hit ?? fetch(request)),
-  );
+  event.respondWith(caches.match(request, MATCH).then((hit) => hit ?? fetch(request)));
 });
