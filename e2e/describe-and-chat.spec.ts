@@ -56,6 +56,7 @@ test('the description streams in by itself after the score, with tokens/s', asyn
     Number.parseFloat((await page.getByTestId('description-rate').textContent()) ?? ''),
   ).toBeGreaterThan(0);
   await expect(description).toContainText('reached the length limit');
+  console.info(`description on WASM: ${await page.getByTestId('description-meta').textContent()}`);
 
   // The text grew in many steps over time, not all at once.
   const growth = await descriptionGrowth(page);
@@ -212,4 +213,20 @@ test('each photo keeps its own description and chat; switching recomputes nothin
   await page.getByTestId('strip-item').nth(1).getByRole('button').first().click();
   await expect(page.getByTestId('description-text')).toHaveText(secondDescription!);
   await expect(page.getByTestId('chat-exchange')).toContainText('Which distortion is most severe?');
+});
+
+test('the description and a yes/no confidence on WebGPU @webgpu', async ({ page }) => {
+  // SwiftShader needs about a second per token at the real vocabulary: a few tokens only.
+  await openApp(page, { device: 'webgpu', model: 'local:llava-onevision-fixture', maxTokens: '3' });
+  await expect(page.getByTestId('model-ready')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('model-backend')).toHaveText('WebGPU');
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/, { timeout: 120_000 });
+  const description = page.getByTestId('description');
+  await expect(description).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('description-tokens')).toHaveText('3 tokens');
+  await ask(page, 'Is the image blurry?');
+  const exchange = page.getByTestId('chat-exchange');
+  await expect(exchange).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(exchange.getByTestId('answer-confidence')).toContainText('Yes');
 });

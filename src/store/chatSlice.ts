@@ -70,7 +70,10 @@ export interface ChatSlice {
   chatSettings: ChatSettings;
   /** Reads generation limits from the URL. */
   initChat(params: URLSearchParams): void;
-  /** Starts a photo's description once it is scored, unless it already has one. */
+  /**
+   * Starts a photo's description once it is scored and no other photo is waiting for its score,
+   * unless it already has one.
+   */
   describeWhenScored(photoId: string): void;
   /** Describes a photo again: a new draw (sampled), replacing the old description. */
   regenerateDescription(photoId: string): void;
@@ -262,6 +265,12 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     describeWhenScored(photoId) {
       if (chatOf(photoId).description || running.has(photoId)) return;
       if (get().scores[photoId]?.status !== 'done' || get().model.status !== 'ready') return;
+      // Scores come first: the worker runs one call at a time, and a description would hold up
+      // the scores of a shoot being added.
+      const scoring = Object.values(get().scores).some(
+        (x) => x.status === 'waiting' || x.status === 'scoring',
+      );
+      if (scoring) return;
       startDescription(photoId, { kind: 'greedy' });
     },
 

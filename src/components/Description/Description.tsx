@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { formatDuration } from '../../lib/format.ts';
-import { useChatActions, usePhotoChat } from '../../store/hooks/useChat.ts';
+import { useChatActions, usePhotoChat, useScoringBusy } from '../../store/hooks/useChat.ts';
 import { useModelState, usePhotoScore } from '../../store/hooks/useModel.ts';
 import { GenerationMeta } from '../Chat/GenerationMeta.tsx';
 import { ModelText } from '../ModelText/ModelText.tsx';
@@ -16,10 +16,11 @@ export function Description({ photoId }: { photoId: string }) {
   const modelStatus = useModelState().status;
   const { describeWhenScored, regenerateDescription, stopGenerating } = useChatActions();
   const scored = score?.status === 'done';
+  const scoringOthers = useScoringBusy();
 
   useEffect(() => {
-    if (scored && modelStatus === 'ready') describeWhenScored(photoId);
-  }, [scored, modelStatus, photoId, describeWhenScored]);
+    if (scored && modelStatus === 'ready' && !scoringOthers) describeWhenScored(photoId);
+  }, [scored, modelStatus, scoringOthers, photoId, describeWhenScored]);
 
   const busy = description?.status === 'waiting' || description?.status === 'streaming';
   return (
@@ -49,9 +50,11 @@ export function Description({ photoId }: { photoId: string }) {
       </header>
       {!description && (
         <p className="description__placeholder">
-          {scored
-            ? 'The description starts when the model is free…'
-            : 'The description follows the score.'}
+          {!scored
+            ? 'The description follows the score.'
+            : scoringOthers
+              ? 'The description starts once the other photos are scored…'
+              : 'The description starts when the model is free…'}
         </p>
       )}
       {description?.status === 'waiting' && (
