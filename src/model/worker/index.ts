@@ -17,9 +17,11 @@ let current: QualityModel | null = null;
 const cancelled = new Set<number>();
 let queue: Promise<unknown> = Promise.resolve();
 
-function enqueue(id: number, task: () => Promise<void>) {
+/** Runs `task` after the calls before it; `drop` frees what a call cancelled before its start holds. */
+function enqueue(id: number, task: () => Promise<void>, drop?: () => void) {
   queue = queue.then(async () => {
     if (cancelled.delete(id)) {
+      drop?.();
       post({ type: 'failed', id, error: explainError(new Error('aborted')) });
       return;
     }
@@ -135,26 +137,31 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
       });
       return;
     case 'generate':
-      enqueue(request.id, async () => {
-        const model = requireModel();
-        // The photo is drawn only if this model has not encoded it yet (e.g. after a reload).
-        const image = model.isEncoded(request.request.photoId)
-          ? null
-          : bitmapToRawImage(request.image);
-        request.image.close();
-        try {
-          const result = await generateText(model, image, request.request, {
-            isCancelled: () => cancelled.has(request.id),
-            yieldToEvents: nextTask,
-            onStart: (prompt, confidence) =>
-              post({ type: 'generation-started', id: request.id, prompt, confidence }),
-            onDelta: (step) => post({ type: 'generation-delta', id: request.id, ...step }),
-          });
-          post({ type: 'generated', id: request.id, result });
-        } finally {
-          cancelled.delete(request.id);
-        }
-      });
+      enqueue(
+        request.id,
+        async () => {
+          try {
+            const model = requireModel();
+            // The photo is drawn only if this model has not encoded it yet (e.g. after a reload).
+            const image = model.isEncoded(request.request.photoId)
+              ? null
+              : bitmapToRawImage(request.image);
+            request.image.close();
+            const result = await generateText(model, image, request.request, {
+              isCancelled: () => cancelled.has(request.id),
+              yieldToEvents: nextTask,
+              onStart: (prompt, confidence) =>
+                post({ type: 'generation-started', id: request.id, prompt, confidence }),
+              onDelta: (step) => post({ type: 'generation-delta', id: request.id, ...step }),
+            });
+            post({ type: 'generated', id: request.id, result });
+          } finally {
+            request.image.close();
+            cancelled.delete(request.id);
+          }
+        },
+        () => request.image.close(),
+      );
       return;
     case 'forget-photo':
       current?.forget(request.photoId);
