@@ -159,6 +159,17 @@ test('a second question reaches the model with the first in its prompt; yes/no s
   await page.getByRole('button', { name: 'Clear' }).click();
   await expect(page.getByTestId('chat-exchange')).toHaveCount(0);
   await expect(page.getByTestId('description')).toHaveAttribute('data-status', 'done');
+
+  // A multiple-choice question reads its listed option letters.
+  await page
+    .getByTestId('suggested-question')
+    .filter({ hasText: 'How is the clarity of this image?' })
+    .click();
+  const choice = page.getByTestId('chat-exchange').first();
+  await expect(choice).toHaveAttribute('data-status', 'done');
+  await expect(choice).toContainText('multiple choice');
+  const letters = await choice.locator('.answer-confidence__word').allTextContents();
+  expect(letters).toEqual(['A', 'B', 'C']);
 });
 
 test('when the conversation outgrows the context the oldest exchange is dropped and the person is told', async ({

@@ -27,6 +27,7 @@ const MODELS = resolve('.cache/models');
 const PHOTO = 'landscape';
 
 let model: QualityModel;
+let photo: RawImage;
 
 function request(change: Partial<GenerationRequest> = {}): GenerationRequest {
   return {
@@ -41,11 +42,11 @@ function request(change: Partial<GenerationRequest> = {}): GenerationRequest {
 }
 
 /** Generates and returns the token ids, the result and what the hooks saw. */
-async function run(req: GenerationRequest, cancelAfter = Infinity) {
+async function run(req: GenerationRequest, cancelAfter = Infinity, on: QualityModel = model) {
   const ids: number[] = [];
   const deltas: string[] = [];
   let prompt: PromptInfo | undefined;
-  const result = await generateText(model, null, req, {
+  const result = await generateText(on, null, req, {
     isCancelled: () => ids.length >= cancelAfter,
     onToken: (id) => ids.push(id),
     onDelta: (step) => deltas.push(step.delta),
@@ -60,9 +61,13 @@ interface Calls {
 }
 
 /** Greedy tokens recomputed from scratch each step: the whole sequence, no cache. */
-async function uncachedGreedy(req: GenerationRequest, steps: number): Promise<number[]> {
-  const calls = model.parts.model as unknown as Calls;
-  const prompt = await model.prepare(PHOTO, req.turns, '');
+async function uncachedGreedy(
+  req: GenerationRequest,
+  steps: number,
+  on: QualityModel = model,
+): Promise<number[]> {
+  const calls = on.parts.model as unknown as Calls;
+  const prompt = await on.prepare(PHOTO, req.turns, '');
   const ids: number[] = [];
   for (let step = 0; step < steps; step++) {
     let embeds = prompt.inputsEmbeds;
@@ -78,8 +83,7 @@ async function uncachedGreedy(req: GenerationRequest, steps: number): Promise<nu
       attention_mask: new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]),
       num_logits_to_keep: new Tensor('int64', BigInt64Array.of(1n), []),
     });
-    const logits = outputs.logits!;
-    ids.push(argmax(logits.data as Float32Array));
+    ids.push(argmax(outputs.logits!.to('float32').data as Float32Array));
   }
   return ids;
 }
@@ -95,7 +99,8 @@ beforeAll(async () => {
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  await model.encode(PHOTO, new RawImage(new Uint8ClampedArray(data), info.width, info.height, 3));
+  photo = new RawImage(new Uint8ClampedArray(data), info.width, info.height, 3);
+  await model.encode(PHOTO, photo);
 });
 
 describe('generateText on the fixture', () => {
@@ -202,6 +207,22 @@ describe('generateText on the fixture', () => {
       run(request({ turns: conversationTurns([], 'Why?'), maxNewTokens: 4, contextTokens: 700 })),
     ).rejects.toThrow(/too long/);
   });
+});
+
+describe('generateText at other precisions', () => {
+  it.each(['fp16', 'q4'] as const)(
+    '%s: float16 or 4-bit graphs generate through the cache like a full recompute',
+    async (preset) => {
+      const other = new QualityModel(
+        await loadModelParts(FIXTURE_MODEL_ID, presetDtypes(preset), 'cpu'),
+      );
+      await other.encode(PHOTO, photo);
+      const req = request({ maxNewTokens: 5 });
+      const cached = await run(req, Infinity, other);
+      expect(cached.result.tokens).toBe(5);
+      expect(cached.ids).toEqual(await uncachedGreedy(req, 5, other));
+    },
+  );
 });
 
 describe('TextStream with the Qwen2 tokenizer', () => {
