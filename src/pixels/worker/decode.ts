@@ -2,7 +2,7 @@ import { MAX_SOURCE_PIXELS, WORKING_LONG_SIDE, type ExifSummary } from '../proto
 import { readExif } from './exif.ts';
 import type { Rgba } from './measures/image.ts';
 import { orientImageData } from './orient.ts';
-import { gifIsAnimated, PhotoRefusal, sniffPhoto, type PhotoFormat } from './sniff.ts';
+import { gifIsAnimated, jpegSize, PhotoRefusal, sniffPhoto, type PhotoFormat } from './sniff.ts';
 
 /** Above this many source pixels the browser decodes straight to the working size. */
 const FULL_DECODE_LIMIT = 60_000_000;
@@ -62,9 +62,16 @@ function checkComplete(format: PhotoFormat, bytes: Uint8Array): void {
     );
   };
   if (format === 'jpeg') {
-    // The end-of-image marker may be followed by trailers (e.g. phone depth maps), so search.
-    for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return;
-    incomplete();
+    // Neither marker can occur inside entropy-coded data, so the last scan (SOS) must be followed
+    // by an end-of-image marker; trailers after it (phone depth maps, MPF images) are fine.
+    let lastScan = -1;
+    let lastEnd = -1;
+    for (let i = 0; i + 1 < tail.length; i++) {
+      if (tail[i] !== 0xff) continue;
+      if (tail[i + 1] === 0xda) lastScan = i;
+      else if (tail[i + 1] === 0xd9) lastEnd = i;
+    }
+    if (lastEnd < 0 || lastEnd < lastScan) incomplete();
   }
   if (format === 'png') {
     const text = String.fromCharCode(...tail.subarray(Math.max(0, tail.length - 64)));
@@ -207,8 +214,19 @@ export async function decodeFile(file: Blob): Promise<DecodedPixels> {
   if (sniffed.declared) checkDeclaredSize(format, sniffed.declared.width, sniffed.declared.height);
 
   const bytes = new Uint8Array(await file.arrayBuffer());
+  if (format === 'jpeg' && !sniffed.declared) {
+    // Long metadata can push the frame header past the first bytes we read: look in all of them.
+    sniffed.declared = jpegSize(bytes);
+    if (!sniffed.declared) {
+      throw new PhotoRefusal('This JPEG file is damaged: its header cannot be read.');
+    }
+    checkDeclaredSize(format, sniffed.declared.width, sniffed.declared.height);
+  }
   checkComplete(format, bytes);
-  const { exif, note } = await readExif(bytes);
+  // exifr reads EXIF from JPEG, TIFF, PNG and HEIF/AVIF; GIF, WebP and BMP go without.
+  const { exif, note } = ['jpeg', 'tiff', 'png', 'heic', 'avif'].includes(format)
+    ? await readExif(bytes)
+    : { exif: null, note: undefined };
   if (note) notes.push(note);
   if (sniffed.animated || (format === 'gif' && gifIsAnimated(bytes))) {
     notes.push(`Animated ${FORMAT_NAMES[format]}: the first frame is shown and analysed.`);

@@ -92,8 +92,8 @@ export function sniffPhoto(head: Uint8Array, totalBytes: number): SniffedPhoto {
   );
 }
 
-/** Reads the frame size from a JPEG's SOF marker; scans only the bytes we were given. */
-function jpegSize(b: Uint8Array): { width: number; height: number } | null {
+/** Reads the frame size from a JPEG's SOF marker (null if the markers before it are broken). */
+export function jpegSize(b: Uint8Array): { width: number; height: number } | null {
   let at = 2;
   while (at + 9 < b.length) {
     if (b[at] !== 0xff) return null;

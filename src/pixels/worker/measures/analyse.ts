@@ -15,7 +15,7 @@ import {
   readSharpness,
 } from './readings.ts';
 import { laplacianMagnitude, sharpnessOf } from './sharpness.ts';
-import { clippingOf, colourfulnessOf, exposureOf, histogramOf, rmsContrastOf } from './tone.ts';
+import { rmsContrastOf, toneOf } from './tone.ts';
 
 export interface AnalysisInput {
   /** The working copy (long side ≤ 2048), upright. */
@@ -36,8 +36,7 @@ export interface AnalysisInput {
 export function analysePixels(input: AnalysisInput): Omit<PixelAnalysis, 'elapsedMs'> {
   const { image, sourceWidth, sourceHeight, format, nativeCrops } = input;
   const luma = lumaOf(image);
-  const clipping = clippingOf(image);
-  const exposure = exposureOf(image);
+  const { histogram, clipping, exposure, colourfulness } = toneOf(image);
   const tileSize = Math.max(16, Math.ceil(Math.max(image.width, image.height) / 64));
   const noise = noiseOf(luma, tileSize);
   const sharpness = sharpnessOf(luma, { noiseSigma: noise.sigma });
@@ -50,7 +49,7 @@ export function analysePixels(input: AnalysisInput): Omit<PixelAnalysis, 'elapse
   if (!isOriginalSize && nativeLumas.length > 0) {
     // Full-size facts come from the crops: the finest octave only, averaged over the crops.
     const details = nativeLumas
-      .map((l) => sharpnessOf(l, { longSide: Infinity }).octaves[0] ?? NaN)
+      .map((l) => sharpnessOf(l, { longSide: Infinity, octaves: 1 }).octaves[0] ?? NaN)
       .filter(Number.isFinite);
     const sigmas = nativeLumas.map((l) => noiseOf(l).sigma).filter(Number.isFinite);
     nativeDetail = details.length > 0 ? Math.max(...details) : null;
@@ -61,13 +60,13 @@ export function analysePixels(input: AnalysisInput): Omit<PixelAnalysis, 'elapse
   return {
     width: image.width,
     height: image.height,
-    histogram: histogramOf(image),
+    histogram,
     measures: {
       highlightClipping: readHighlights(clipping.highlights, clipping.white),
       shadowClipping: readShadows(clipping.shadows),
       exposure: readExposure(exposure.ev, exposure.meanEncoded, clipping.white, clipping.shadows),
       contrast: readContrast(rmsContrastOf(luma)),
-      colourfulness: readColourfulness(colourfulnessOf(image)),
+      colourfulness: readColourfulness(colourfulness),
       sharpness: readSharpness(sharpness.value, nativeDetail),
       noise: readNoise(noise.sigma, nativeSigma),
       blockiness: readBlockiness(blockiness.value, format, nativeLumas.length > 0),

@@ -87,26 +87,3 @@ export const SRGB_TO_LINEAR: Float32Array = (() => {
   }
   return table;
 })();
-
-/** The value at quantile q (0–1) of a sample, without sorting the whole array. */
-export function quantile(values: Float32Array, q: number): number {
-  if (values.length === 0) return NaN;
-  // A 1024-bin histogram between min and max is precise enough for thresholds.
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (max === min) return min;
-  const bins = new Uint32Array(1024);
-  const scale = 1023 / (max - min);
-  for (const v of values) bins[Math.floor((v - min) * scale)]!++;
-  const target = q * values.length;
-  let seen = 0;
-  for (let i = 0; i < bins.length; i++) {
-    seen += bins[i]!;
-    if (seen >= target) return min + (i + 0.5) / scale;
-  }
-  return max;
-}

@@ -113,8 +113,9 @@ export function readNoise(sigma: number, nativeSigma: number | null): Measure {
  * gives 0.35–1.3 and quality 10 gives 1 (busy texture masks blocks) to 12 (smooth skies).
  */
 export function readBlockiness(value: number, format: string, measurable: boolean): Measure {
-  if (!measurable || !Number.isFinite(value))
-    return unmeasured('', 'Not measured: the original pixels were not available at full size.');
+  if (!measurable)
+    return unmeasured('', 'Not measured: this photo is too large to keep at full size.');
+  if (!Number.isFinite(value)) return unmeasured('', 'Too small to judge compression.');
   const n = `8×8 seam ratio ${value.toFixed(2)}`;
   if (value < 0.5) return measure(value, '', 'good', `No visible compression blocks (${n}).`);
   const source = format === 'jpeg' ? 'JPEG' : 'earlier JPEG';

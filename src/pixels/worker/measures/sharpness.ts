@@ -69,18 +69,19 @@ function octaveDetail(plane: Plane, knownSigma?: number): number {
  * Multi-scale sharpness from the variance of the Laplacian (Pech-Pacheco et al. 2000), taken in
  * the sharpest tenth of the frame (photographers blur backgrounds on purpose) at three octaves.
  * Pass the plane's noise σ when it is already known, to save measuring it again; `longSide`
- * changes the viewing size (Infinity measures the plane as it is, as for 1:1 crops).
+ * changes the viewing size (Infinity measures the plane as it is, as for 1:1 crops), `octaves`
+ * how many octaves to measure (1 for the finest only).
  */
 export function sharpnessOf(
   luma: Plane,
-  options: { noiseSigma?: number; longSide?: number } = {},
+  options: { noiseSigma?: number; longSide?: number; octaves?: number } = {},
 ): SharpnessResult {
   const octaves: number[] = [];
   const longSide = options.longSide ?? SHARPNESS_LONG_SIDE;
   let plane = shrinkTo(luma, longSide);
   // The noise σ of the given plane holds only if it was not shrunk.
   const knownSigma = plane === luma ? options.noiseSigma : undefined;
-  for (let o = 0; o < OCTAVES; o++) {
+  for (let o = 0; o < (options.octaves ?? OCTAVES); o++) {
     const detail = octaveDetail(plane, o === 0 ? knownSigma : undefined);
     if (!Number.isFinite(detail)) break;
     octaves.push(detail);
