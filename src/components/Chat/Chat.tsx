@@ -41,7 +41,7 @@ export function Chat({ photoId }: { photoId: string }) {
         </button>
       </header>
       {chat.exchanges.length > 0 && (
-        <ol className="chat__exchanges" aria-live="polite">
+        <ol className="chat__exchanges">
           {chat.exchanges.map((exchange) => (
             <ExchangeItem key={exchange.id} exchange={exchange} />
           ))}

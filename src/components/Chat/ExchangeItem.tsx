@@ -10,7 +10,12 @@ export function ExchangeItem({ exchange }: { exchange: ChatExchange }) {
   const { answer } = exchange;
   const dropped = answer.prompt?.droppedExchanges ?? 0;
   return (
-    <li className="chat__exchange" data-testid="chat-exchange" data-status={answer.status}>
+    <li
+      className="chat__exchange"
+      data-testid="chat-exchange"
+      data-status={answer.status}
+      aria-busy={answer.status === 'waiting' || answer.status === 'streaming'}
+    >
       <div className="chat__question">
         <span className="chat__question-text">{exchange.question}</span>
         {KIND_LABEL[exchange.kind] && (
