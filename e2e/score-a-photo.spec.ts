@@ -102,6 +102,41 @@ test('with the network off, a second visit still opens the app, loads the model 
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
 });
 
+test('the download shows per-file progress with MB/s before the model is ready', async ({
+  page,
+}) => {
+  await openApp(page, { device: 'wasm', model: 'test/slow-download' });
+  await startDownload(page);
+  const rows = page.getByTestId('file-progress');
+  await expect(rows.filter({ hasText: /onnx\/.*\.onnx/ }).first()).toBeVisible();
+  await expect(rows.filter({ hasText: /MB\/s/ }).first()).toBeVisible();
+  await expect(page.getByTestId('model-ready')).toBeVisible();
+});
+
+test('choosing another precision before downloading shows its size', async ({ page }) => {
+  await openApp(page, { device: 'wasm' });
+  const size = page.getByTestId('download-size');
+  await expect(size).toHaveText(/MB/);
+  const q4Size = await size.textContent();
+  await page.getByText('Model settings').click();
+  await page.getByLabel('Precision').selectOption('fp32');
+  await expect(size).not.toHaveText(q4Size ?? '');
+  await expect(page.getByRole('button', { name: 'Download and load the model' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Download and load the model' }).click();
+  await expect(page.getByTestId('model-precision')).toHaveText('fp32');
+});
+
+test('asking for WebGPU where there is none runs on WASM and says why', async ({ page }) => {
+  await openApp(page, { device: 'webgpu', model: 'local:llava-onevision-fixture' });
+  const hasAdapter = await page.evaluate(async () => {
+    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    return Boolean(gpu && (await gpu.requestAdapter()));
+  });
+  test.skip(hasAdapter, 'this browser has a WebGPU adapter; the WebGPU project covers it');
+  await expect(page.getByTestId('model-notice')).toContainText('WebGPU was asked for');
+  await expect(page.getByTestId('model-backend')).toHaveText('WASM (CPU)');
+});
+
 test('a model folder served by the app loads without a download prompt', async ({ page }) => {
   await openApp(page, { device: 'wasm', model: 'local:llava-onevision-fixture' });
   await expect(page.getByTestId('model-ready')).toContainText('llava-onevision-fixture');

@@ -6,6 +6,7 @@
  * Failure modes for tests, chosen by repository id:
  *   test/missing-model    every file 404s
  *   test/drops-connection configs load, ONNX files stop half-way and the connection is cut
+ *   test/slow-download    the fixture with ONNX files sent at about 16 MB/s, so progress shows
  * Request log for tests: GET /__requests (JSON list of paths), POST /__reset clears it.
  *
  * Usage: npx tsx scripts/hub-server.ts [--port 4180] [--model org/name=folder]…
@@ -30,6 +31,7 @@ const { values } = parseArgs({
 const models = new Map<string, string>([
   [DEFAULT_MODEL_ID, FIXTURE_DIR],
   ['test/drops-connection', FIXTURE_DIR],
+  ['test/slow-download', FIXTURE_DIR],
 ]);
 for (const entry of values.model) {
   const [id, dir] = entry.split('=');
@@ -88,6 +90,16 @@ const server = createServer((req, res) => {
   res.setHeader('ETag', `"${size}-${statSync(file).mtimeMs}"`);
   if (req.method === 'HEAD') return void res.writeHead(200).end();
   res.writeHead(200);
+  if (match[1] === 'test/slow-download' && file.endsWith('.onnx')) {
+    // 256 kB every 16 ms: a bounded, slow but steady download.
+    const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+    stream.on('data', () => {
+      stream.pause();
+      setTimeout(() => stream.resume(), 16);
+    });
+    stream.pipe(res);
+    return;
+  }
   if (match[1] === 'test/drops-connection' && file.endsWith('.onnx')) {
     // Half the bytes, then the connection is cut, as a dropped network would.
     const stream = createReadStream(file, { end: Math.floor(size / 2) });

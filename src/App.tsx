@@ -40,11 +40,17 @@ export function App() {
         <main className="app__main">
           {photo ? (
             <>
-              <PhotoView photo={photo} />
-              {photo.status === 'ready' && <ScoreCard photoId={photo.id} />}
-              {photo.status === 'ready' && <Description photoId={photo.id} />}
-              {photo.status === 'ready' && <Chat key={photo.id} photoId={photo.id} />}
-              {photo.status === 'ready' && <PixelAnalysis photo={photo} />}
+              <div className="app__photo-column">
+                <PhotoView photo={photo} />
+                {photo.status === 'ready' && <PixelAnalysis photo={photo} />}
+              </div>
+              {photo.status === 'ready' && (
+                <div className="app__model-column">
+                  <ScoreCard photoId={photo.id} />
+                  <Description photoId={photo.id} />
+                  <Chat key={photo.id} photoId={photo.id} />
+                </div>
+              )}
             </>
           ) : (
             <p className="app__empty">

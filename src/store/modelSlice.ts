@@ -59,6 +59,8 @@ export interface ModelState {
   error: ModelError | null;
   /** Why the chosen settings cannot run here (shown before loading). */
   settingsProblem: string | null;
+  /** A choice the app made for the person, and why (e.g. WebGPU asked for but unavailable). */
+  notice: string | null;
 }
 
 export interface ModelSlice {
@@ -187,6 +189,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
       loaded: null,
       error: null,
       settingsProblem: null,
+      notice: null,
     },
     scores: {},
 
@@ -197,14 +200,26 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
         parseModelSource(params.get('model') ?? import.meta.env.VITE_DEFAULT_MODEL ?? '') ??
         get().model.source;
       const hubHost = params.get('hub') ?? import.meta.env.VITE_HUB_HOST ?? DEFAULT_HUB_HOST;
+      const notices: string[] = [];
+      const modelParam = params.get('model');
+      if (modelParam && !parseModelSource(modelParam)) {
+        notices.push(`“${modelParam}” is not a model id or local:folder; using ${source.id}.`);
+      }
       const deviceParam = params.get('device');
-      const device: Device =
-        deviceParam === 'wasm' || (deviceParam === 'webgpu' && caps.webgpu)
-          ? deviceParam
-          : defaults.device;
+      let device: Device = defaults.device;
+      if (deviceParam === 'wasm') device = 'wasm';
+      else if (deviceParam === 'webgpu' && caps.webgpu) device = 'webgpu';
+      else if (deviceParam === 'webgpu') {
+        notices.push(
+          `WebGPU was asked for but is not available here (${caps.webgpuProblem ?? 'no adapter'}); running on WASM instead.`,
+        );
+      }
       const precisionParam = params.get('precision') ?? '';
       const custom =
         precisionParam && !(precisionParam in PRESETS) ? parseDtypeSetting(precisionParam) : null;
+      if (precisionParam && !(precisionParam in PRESETS) && !custom) {
+        notices.push(`“${precisionParam}” is not a precision this app knows; using the default.`);
+      }
       const preset: PresetName =
         precisionParam in PRESETS
           ? (precisionParam as PresetName)
@@ -221,6 +236,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
         preset: custom ? 'custom' : preset,
         dtypes: custom ?? presetDtypes(preset),
         settingsProblem: custom ? null : presetProblem(preset, device, caps),
+        notice: notices.length > 0 ? notices.join(' ') : null,
       });
       await inspectAndMaybeLoad();
     },

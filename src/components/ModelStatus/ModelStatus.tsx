@@ -21,6 +21,11 @@ export function ModelStatus() {
       data-testid="model-status"
       data-status={m.status}
     >
+      {m.notice && (
+        <p className="model-status__notice" data-testid="model-notice">
+          {m.notice}
+        </p>
+      )}
       {(m.status === 'probing' || m.status === 'inspecting') && (
         <p>Checking this device and the model files…</p>
       )}
