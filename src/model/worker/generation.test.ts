@@ -143,11 +143,14 @@ describe('generateText on the fixture', () => {
     expect(again.ids).toEqual(first.ids);
   });
 
-  it('ends at <|im_end|>: it is a stop token looked up from the tokenizer', () => {
+  it('ends at <|im_end|> and <|endoftext|>, looked up from the tokenizer', () => {
     const imEnd = model.parts.processor.tokenizer!.encode('<|im_end|>', {
       add_special_tokens: false,
     });
-    expect(stopTokenIds(model).has(imEnd[0]!)).toBe(true);
+    const endOfText = model.parts.processor.tokenizer!.encode('<|endoftext|>', {
+      add_special_tokens: false,
+    });
+    expect(stopTokenIds(model)).toEqual(new Set([imEnd[0]!, endOfText[0]!]));
   });
 
   it('draws different text with sampling seeds, the same with the same seed', async () => {

@@ -38,14 +38,21 @@ interface DecoderCalls {
 
 type KvCache = Record<string, Tensor>;
 
-const IM_END = '<|im_end|>';
+/**
+ * Tokens that end an answer when the vocabulary has them as single tokens: the end of a ChatML
+ * turn, and Qwen2's end of text (LLaVA-OneVision's generation_config lists only the first, but the
+ * Qwen2 chat models stop at both, and nothing useful follows either).
+ */
+const END_TOKENS = ['<|im_end|>', '<|endoftext|>'];
 
-/** Token ids that end an answer: `<|im_end|>` and the model's end-of-sequence ids. */
+/** Token ids that end an answer: the end tokens above and the model's end-of-sequence ids. */
 export function stopTokenIds(model: QualityModel): Set<number> {
   const tokenizer = model.parts.processor.tokenizer!;
   const ids = new Set<number>();
-  const imEnd = tokenizer.encode(IM_END, { add_special_tokens: false });
-  if (imEnd.length === 1) ids.add(imEnd[0]!);
+  for (const token of END_TOKENS) {
+    const encoded = tokenizer.encode(token, { add_special_tokens: false });
+    if (encoded.length === 1) ids.add(encoded[0]!);
+  }
   const generationConfig = (
     model.parts.model as unknown as { generation_config?: { eos_token_id?: number | number[] } }
   ).generation_config;
