@@ -15,7 +15,7 @@
  *   side = pinpoint / image_size), `pack_image_features` (tile features laid out as one
  *   [rows·27, cols·27] grid, `unpad_image` crops the padding's rows or columns using
  *   int(round(side · scale, 7)), the cap: if √(h·w / (9·27²)) > 1.1 the grid is bilinearly resized
- *   to ⌊h/ratio⌋ × ⌊w/ratio⌋, then image_newline is appended after each row, and the base image's
+ *   to h // ratio × w // ratio (Python floor division), then image_newline is appended after each row, and the base image's
  *   729 rows come first).
  * - models/llava_onevision/processing_llava_onevision.py `_get_number_of_features` /
  *   `_get_unpadded_features`: the same count, used to expand `<image>` in the prompt.
@@ -139,7 +139,20 @@ export function cappedSize(unpadded: Size, patchesPerSide: number, maxTiles: num
   const [h, w] = unpadded;
   const ratio = Math.sqrt((h * w) / (maxTiles * patchesPerSide ** 2));
   if (ratio <= 1.1) return unpadded;
-  return [Math.floor(h / ratio), Math.floor(w / ratio)];
+  return [floorDivide(h, ratio), floorDivide(w, ratio)];
+}
+
+/**
+ * Python's float `a // b` for positive values: the floor of the exact quotient, computed from the
+ * exact remainder (fmod). It can differ from ⌊a / b⌋ when a / b rounds up to an integer:
+ * 90 // 1.1111111111111112 is 80 in Python while Math.floor(90 / 1.1111111111111112) is 81.
+ */
+export function floorDivide(a: number, b: number): number {
+  const remainder = a % b; // exact, like C fmod
+  const quotient = (a - remainder) / b;
+  let floor = Math.floor(quotient);
+  if (quotient - floor > 0.5) floor += 1;
+  return floor;
 }
 
 /** The whole layout of an image of `original` (h, w) pixels. */
