@@ -178,3 +178,18 @@ test('score a photo on WebGPU @webgpu', async ({ page }) => {
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/, { timeout: 120_000 });
   await expect(page.getByTestId('score-meta')).toContainText('WebGPU');
 });
+
+test('a WebGPU failure while loading falls back to WASM by itself @webgpu', async ({ page }) => {
+  // SwiftShader has no shader-f16, so fp16 graphs fail to load on WebGPU here; the same files
+  // then load on WASM.
+  await openApp(page, {
+    device: 'webgpu',
+    model: 'local:llava-onevision-fixture',
+    precision: 'vision_encoder:fp16,embed_tokens:fp16,decoder_model_merged:fp16',
+  });
+  await expect(page.getByTestId('model-ready')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('model-backend')).toHaveText('WASM (CPU)');
+  await expect(page.getByTestId('model-ready')).toContainText('WebGPU failed');
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/, { timeout: 120_000 });
+});
