@@ -13,9 +13,10 @@ const chromiumArgs = [
   '--no-first-run',
 ];
 
-export const APP_PORT = 4173;
-export const HUB_PORT = 4180;
-const E2E_DIST = '.cache/e2e-dist';
+// Ports can be moved (E2E_APP_PORT / E2E_HUB_PORT) so two runs on one machine do not collide.
+export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4173);
+export const HUB_PORT = Number(process.env.E2E_HUB_PORT ?? 4180);
+const E2E_DIST = `.cache/e2e-dist-${APP_PORT}`;
 
 export default defineConfig({
   testDir: 'e2e',

@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { PHOTOS_DIR } from '../../scripts/test-photos.ts';
 
-export const HUB_URL = 'http://127.0.0.1:4180/';
+/** The Hub stand-in started by playwright.config.ts (same port variable). */
+export const HUB_URL = `http://127.0.0.1:${process.env.E2E_HUB_PORT ?? 4180}/`;
 
 /** A photo from the test set (.cache/photos, made by scripts/test-photos.ts in global set-up). */
 export function testPhoto(name: string): string {
