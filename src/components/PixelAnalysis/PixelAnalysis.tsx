@@ -31,22 +31,20 @@ export function PixelAnalysis({ photo }: { photo: PhotoRecord }) {
       )}
       {state?.status === 'ready' && (
         <div className="pixel-analysis__body">
-          <table className="pixel-analysis__measures">
-            <tbody>
-              {measureRows(state.analysis).map((row) => (
-                <tr
-                  key={row.key}
-                  className={`verdict--${row.measure.verdict}`}
-                  data-testid={`measure-${row.key}`}
-                  data-verdict={row.measure.verdict}
-                >
-                  <th scope="row">{row.label}</th>
-                  <td className="pixel-analysis__value">{row.value}</td>
-                  <td>{row.measure.reading}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ul className="pixel-analysis__measures" aria-label="Measures">
+            {measureRows(state.analysis).map((row) => (
+              <li
+                key={row.key}
+                className={`pixel-analysis__measure verdict--${row.measure.verdict}`}
+                data-testid={`measure-${row.key}`}
+                data-verdict={row.measure.verdict}
+              >
+                <span className="pixel-analysis__label">{row.label}</span>
+                <span className="pixel-analysis__value">{row.value}</span>
+                <span className="pixel-analysis__reading">{row.measure.reading}</span>
+              </li>
+            ))}
+          </ul>
           <div className="pixel-analysis__side">
             <Histogram
               histogram={state.analysis.histogram}
