@@ -144,6 +144,32 @@ test('a model folder served by the app loads without a download prompt', async (
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
 });
 
+test('offline before the model was ever downloaded: the app says so and keeps working', async ({
+  page,
+  context,
+}) => {
+  await openApp(page, { device: 'wasm' });
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'needs-consent');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Download and load the model' }).click();
+  await expect(page.getByTestId('model-error')).toContainText(/offline/i);
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('photo-canvas')).toBeVisible();
+});
+
+test('the model source can be changed in the settings', async ({ page }) => {
+  await openApp(page, { device: 'wasm' });
+  await page.getByText('Model settings').click();
+  await page.getByLabel('Model', { exact: true }).fill('local:llava-onevision-fixture');
+  await page.getByRole('button', { name: 'Use' }).click();
+  await expect(page.getByTestId('model-ready')).toContainText('llava-onevision-fixture');
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-meta')).toContainText('llava-onevision-fixture');
+});
+
 test('a missing model says what happened and photos still open', async ({ page }) => {
   await openApp(page, { device: 'wasm', model: 'test/missing-model' });
   await startDownload(page);

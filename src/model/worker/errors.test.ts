@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ExplainedError, explainError } from './errors.ts';
+
+describe('explainError', () => {
+  it('tells a missing file from a dropped download and from being offline', () => {
+    expect(explainError(new Error('Could not locate file: "x/onnx/a.onnx" (404)')).kind).toBe(
+      'not-found',
+    );
+    expect(explainError(new TypeError('network error')).kind).toBe('download-interrupted');
+    expect(explainError(new TypeError('Failed to fetch'), { offline: true }).kind).toBe('offline');
+  });
+
+  it('recognises out-of-memory failures of WASM and of the runtime', () => {
+    expect(explainError(new RangeError('Array buffer allocation failed')).kind).toBe(
+      'out-of-memory',
+    );
+    expect(explainError(new Error('std::bad_alloc')).kind).toBe('out-of-memory');
+  });
+
+  it('says what to do, and passes explained errors through unchanged', () => {
+    const detail = explainError(new Error('something odd'));
+    expect(detail.advice.length).toBeGreaterThan(10);
+    const explained = new ExplainedError({ kind: 'bad-model', message: 'm', advice: 'a' });
+    expect(explainError(explained)).toEqual({ kind: 'bad-model', message: 'm', advice: 'a' });
+  });
+
+  it('keeps very long runtime messages readable', () => {
+    expect(explainError(new Error('x'.repeat(5000))).message.length).toBeLessThan(400);
+  });
+});
