@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LlavaOnevisionConfig } from '../model-graphs/configs.ts';
 import { DataType, GraphBuilder } from '../model-graphs/onnx-writer.ts';
 import { PRECISIONS } from '../model-graphs/precisions.ts';
 import { projector } from '../model-graphs/projector.ts';
@@ -28,33 +27,8 @@ import {
   referenceVisionTower,
   type Params,
 } from './reference-forward.ts';
-import { writeTinyCheckpoint } from './tiny-checkpoint.ts';
+import { TINY_CONFIG, writeTinyCheckpoint } from './tiny-checkpoint.ts';
 
-/** Tiny sizes, but every mechanism of the real model: GQA (4 query / 2 KV heads), 2×2 patches. */
-export const TINY_CONFIG: LlavaOnevisionConfig = {
-  vision: {
-    imageSize: 28,
-    patchSize: 14,
-    hidden: 32,
-    intermediate: 64,
-    heads: 2,
-    layers: 2,
-    layerNormEps: 1e-6,
-  },
-  text: {
-    vocab: 128,
-    hidden: 64,
-    intermediate: 128,
-    heads: 4,
-    kvHeads: 2,
-    layers: 2,
-    rmsNormEps: 1e-6,
-    ropeTheta: 10000,
-    maxPositions: 32768,
-  },
-  imageTokenIndex: 120,
-  videoTokenIndex: 121,
-};
 const TOLERANCE = 2e-5;
 
 let root = '';

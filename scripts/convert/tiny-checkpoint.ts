@@ -83,3 +83,29 @@ export function writeTinyCheckpoint(
   }
   return params;
 }
+
+/** Tiny sizes, but every mechanism of the real model: GQA (4 query / 2 KV heads), 2×2 patches. */
+export const TINY_CONFIG: LlavaOnevisionConfig = {
+  vision: {
+    imageSize: 28,
+    patchSize: 14,
+    hidden: 32,
+    intermediate: 64,
+    heads: 2,
+    layers: 2,
+    layerNormEps: 1e-6,
+  },
+  text: {
+    vocab: 128,
+    hidden: 64,
+    intermediate: 128,
+    heads: 4,
+    kvHeads: 2,
+    layers: 2,
+    rmsNormEps: 1e-6,
+    ropeTheta: 10000,
+    maxPositions: 32768,
+  },
+  imageTokenIndex: 120,
+  videoTokenIndex: 121,
+};
