@@ -51,7 +51,16 @@ export interface LlavaOnevisionConfig {
   imageTokenIndex: number;
   /** `video_token_index`. */
   videoTokenIndex: number;
+  /**
+   * Whether the decoder declares the optional `num_logits_to_keep` input (default true). false
+   * writes a decoder that always returns every position's logits, as a decoder exported without
+   * it would: the benchmark compares the two.
+   */
+  decoderNumLogitsToKeep?: boolean;
 }
+
+/** Config switches a variant of a model may change (the benchmark's decoder without num_logits_to_keep). */
+export type ModelVariant = Pick<LlavaOnevisionConfig, 'decoderNumLogitsToKeep'>;
 
 /** Derived sizes, checked once so builders can trust them. */
 export function derived(config: LlavaOnevisionConfig): {

@@ -11,7 +11,8 @@
  *   attention_mask is 1; masked scores are replaced by the dtype's lowest finite value (as HF does),
  *   so a fully padded row gives a uniform softmax instead of NaN.
  * - num_logits_to_keep (int64 scalar): only the last N positions go through the final norm and
- *   the LM head; 0 keeps all (Slice start -0 = 0).
+ *   the LM head; 0 keeps all (Slice start -0 = 0). Left out when the config says
+ *   `decoderNumLogitsToKeep: false` (every position's logits, always).
  * - LM head: tied to the token embedding in the checkpoint; the graph carries its own copy.
  */
 import type { LlavaOnevisionConfig } from './configs.ts';
@@ -55,7 +56,10 @@ export function decoderGraph(ctx: BuildContext, config: LlavaOnevisionConfig): v
     g.input(names.pastKey, ft, ['batch_size', text.kvHeads, 'past_sequence_length', headDim]);
     g.input(names.pastValue, ft, ['batch_size', text.kvHeads, 'past_sequence_length', headDim]);
   }
-  const numLogitsToKeep = g.input('num_logits_to_keep', DataType.INT64, []);
+  const numLogitsToKeep =
+    config.decoderNumLogitsToKeep === false
+      ? null
+      : g.input('num_logits_to_keep', DataType.INT64, []);
 
   // Mask [B, 1, S, T] (bool): causal over absolute positions, AND the padding mask.
   const allowed = g.scoped('mask', () => {
@@ -176,8 +180,14 @@ export function decoderGraph(ctx: BuildContext, config: LlavaOnevisionConfig): v
   }
 
   g.scoped('lm_head', () => {
-    const start = g.op('Neg', [g.op('Reshape', [numLogitsToKeep, g.int64([1])])]);
-    const kept = g.op('Slice', [h, start, g.int64Max(), g.int64([1])]);
+    const kept = numLogitsToKeep
+      ? g.op('Slice', [
+          h,
+          g.op('Neg', [g.op('Reshape', [numLogitsToKeep, g.int64([1])])]),
+          g.int64Max(),
+          g.int64([1]),
+        ])
+      : h;
     const normed = rmsNorm(ctx, kept, `${PREFIX}.norm.weight`, text.hidden, text.rmsNormEps);
     const logits = linear(
       ctx,

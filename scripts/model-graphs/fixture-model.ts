@@ -1,5 +1,5 @@
 /** The test fixture: the real architecture, files and vocabulary with tiny random weights. */
-import { FIXTURE_CONFIG } from './configs.ts';
+import { FIXTURE_CONFIG, type ModelVariant } from './configs.ts';
 import { writeModelFolder, type ModelFolderResult } from './model-folder.ts';
 import type { PrecisionName } from './precisions.ts';
 import { memoizeWeights, randomWeights } from './weights.ts';
@@ -17,10 +17,11 @@ export function writeFixtureModel(
   outDir: string,
   precisions: PrecisionName[] = FIXTURE_DEFAULT_PRECISIONS,
   force = false,
+  variant: ModelVariant = {},
 ): ModelFolderResult {
   return writeModelFolder({
     outDir,
-    config: FIXTURE_CONFIG,
+    config: { ...FIXTURE_CONFIG, ...variant },
     precisions,
     weights: memoizeWeights(randomWeights(SEED)),
     weightsId: `random:seed=${SEED}`,

@@ -3,7 +3,7 @@
  * measurements: same graphs and op types as the Hub's variants, so timings are representative.
  * Takes about 1.5 min and 1.1 GB on disk for q4 alone on a 2-core machine.
  */
-import { FULL_SIZE_CONFIG } from './configs.ts';
+import { FULL_SIZE_CONFIG, type ModelVariant } from './configs.ts';
 import { writeModelFolder, type ModelFolderResult } from './model-folder.ts';
 import type { PrecisionName } from './precisions.ts';
 import { randomWeights } from './weights.ts';
@@ -15,11 +15,12 @@ export function writeFullSizeRandomModel(
   outDir: string,
   precisions: PrecisionName[],
   force = false,
+  variant: ModelVariant = {},
 ): ModelFolderResult {
   // No memoization: the full set of fp32 weights would need about 2 GB of memory.
   return writeModelFolder({
     outDir,
-    config: FULL_SIZE_CONFIG,
+    config: { ...FULL_SIZE_CONFIG, ...variant },
     precisions,
     weights: randomWeights(SEED),
     weightsId: `random:seed=${SEED}`,

@@ -44,19 +44,31 @@ export type GenerationProgress = Extract<
   { type: 'generation-started' | 'generation-delta' }
 >;
 
+/** Starts the app's model worker. */
+function startModelWorker(): Worker {
+  return new Worker(new URL('./worker/index.ts', import.meta.url), {
+    type: 'module',
+    name: 'model',
+  });
+}
+
 export class ModelClient {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly onEvent: (event: ModelEvent) => void) {}
+  /**
+   * `createWorker` is for the benchmark page only (src/bench/), which starts the same worker
+   * wrapped with onnxruntime run timing; the app always uses the default.
+   */
+  constructor(
+    private readonly onEvent: (event: ModelEvent) => void,
+    private readonly createWorker: () => Worker = startModelWorker,
+  ) {}
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./worker/index.ts', import.meta.url), {
-      type: 'module',
-      name: 'model',
-    });
+    const worker = this.createWorker();
     worker.onmessage = (e: MessageEvent<ModelEvent>) => this.receive(e.data);
     worker.onerror = (e) => this.crash(`The model worker crashed: ${e.message || 'unknown error'}`);
     worker.onmessageerror = () => this.crash('The model worker sent an unreadable message.');

@@ -1,0 +1,56 @@
+/**
+ * `npm run bench`: speed and memory of the app's model and pixel pipelines in headless Chromium.
+ *
+ *   npm run bench                          # full-size random model (q4, q8; q4 without
+ *                                          # num_logits_to_keep), 3 repeats, WebGPU smoke
+ *   npm run bench -- --smoke               # CI: fixture model, one repeat (≈ 1 min)
+ *   npm run bench -- --size fixture --repeats 5 --precisions fp32,q4 --no-keep q4 --no-webgpu
+ *
+ * Writes bench-results/{latest.json,latest.md,bench-<time>.json} (smoke-… for --smoke). Exits
+ * non-zero when a figure is missing or not finite; never judges the times themselves.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parsePrecisions } from '../model-graphs/precisions.ts';
+import { defaultOptions, runBench } from './bench.ts';
+import { buildReport, missingFigures, reportMarkdown, writeReport } from './report.ts';
+
+const { values } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    size: { type: 'string' },
+    precisions: { type: 'string' },
+    'no-keep': { type: 'string' },
+    repeats: { type: 'string' },
+    tokens: { type: 'string' },
+    'no-webgpu': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench-results' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+const started = performance.now();
+const log = (line: string) => {
+  if (!values.quiet) {
+    const at = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
+    console.error(`[bench ${at} s] ${line}`);
+  }
+};
+const options = defaultOptions(values.smoke, log);
+if (values.size === 'fixture' || values.size === 'full') options.size = values.size;
+if (values.precisions) options.precisions = parsePrecisions(values.precisions);
+if (values['no-keep'] !== undefined) options.noKeepPrecisions = parsePrecisions(values['no-keep']);
+if (values.repeats) options.repeats = Math.max(1, Number(values.repeats));
+if (values.tokens) options.decodeTokens = Math.max(2, Number(values.tokens));
+if (values['no-webgpu']) options.webgpu = false;
+
+const report = buildReport(await runBench(options));
+const paths = writeReport(report, resolve(values.out));
+if (!values.quiet) console.log(reportMarkdown(report));
+console.error(`wrote ${paths.join(', ')}`);
+const missing = missingFigures(report);
+if (missing.length > 0 || report.run.problems.length > 0) {
+  console.error(`Missing or non-finite figures: ${missing.join('; ') || 'none'}`);
+  console.error(`Problems: ${report.run.problems.join('; ') || 'none'}`);
+  process.exitCode = 1;
+}
