@@ -7,7 +7,7 @@ import { gifIsAnimated, jpegSize, PhotoRefusal, sniffPhoto, type PhotoFormat } f
 /** Above this many source pixels the browser decodes straight to the working size. */
 const FULL_DECODE_LIMIT = 60_000_000;
 /** Side of the 1:1 crops kept for blockiness and 100 % checks. */
-const CROP_SIDE = 512;
+const CROP_SIDE = 384;
 
 /** A decoded photo as the worker holds it. */
 export interface DecodedPixels {
