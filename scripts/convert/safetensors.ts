@@ -60,6 +60,10 @@ export class SafetensorsError extends Error {
   }
 }
 
+if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) {
+  throw new Error('the safetensors reader assumes a little-endian machine');
+}
+
 /** Largest header we accept (the format's reference implementation caps it at 100 MB too). */
 const MAX_HEADER_BYTES = 100_000_000;
 
@@ -197,16 +201,21 @@ export function readTensor(file: SafetensorsFile, name: string): Float32Array {
   }
   const count = entry.shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(count);
+  // Copy into an aligned buffer so typed-array views can read it (little-endian, as Node runs).
+  const aligned = new Uint8Array(length);
+  aligned.set(bytes);
   if (entry.dtype === 'F32') {
-    for (let i = 0; i < count; i++) out[i] = bytes.readFloatLE(i * 4);
+    out.set(new Float32Array(aligned.buffer, 0, count));
   } else if (entry.dtype === 'F16') {
     // A lookup table is much faster than decoding 136 M halves one by one (the embedding).
     const table = halfTable();
-    for (let i = 0; i < count; i++) out[i] = table[bytes.readUInt16LE(i * 2)] ?? 0;
+    const halves = new Uint16Array(aligned.buffer, 0, count);
+    for (let i = 0; i < count; i++) out[i] = table[halves[i] ?? 0] ?? 0;
   } else {
     // bfloat16 is the top half of a float32.
     const words = new Uint32Array(out.buffer);
-    for (let i = 0; i < count; i++) words[i] = bytes.readUInt16LE(i * 2) << 16;
+    const halves = new Uint16Array(aligned.buffer, 0, count);
+    for (let i = 0; i < count; i++) words[i] = (halves[i] ?? 0) << 16;
   }
   return out;
 }
@@ -221,9 +230,12 @@ function halfTable(): Float32Array {
 }
 
 /** float → IEEE half bits (round to nearest even), for writing F16 test checkpoints. */
+const SCRATCH_FLOAT = new Float32Array(1);
+const SCRATCH_BITS = new Uint32Array(SCRATCH_FLOAT.buffer);
+
 export function floatToHalf(value: number): number {
-  const f32 = new Float32Array([value]);
-  const x = new Uint32Array(f32.buffer)[0] ?? 0;
+  SCRATCH_FLOAT[0] = value;
+  const x = SCRATCH_BITS[0] ?? 0;
   const sign = (x >>> 16) & 0x8000;
   const exponent = ((x >>> 23) & 0xff) - 127 + 15;
   let mantissa = x & 0x7fffff;
@@ -262,13 +274,18 @@ export function writeSafetensors(
   const chunks: Buffer[] = [];
   let offset = 0;
   for (const [name, { shape, values, dtype = 'F32' }] of tensors) {
-    const width = FLOAT_DTYPES[dtype];
-    const bytes = Buffer.alloc(values.length * width);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i] ?? 0;
-      if (dtype === 'F32') bytes.writeFloatLE(v, i * 4);
-      else if (dtype === 'F16') bytes.writeUInt16LE(floatToHalf(v), i * 2);
-      else bytes.writeUInt16LE((new Uint32Array(Float32Array.of(v).buffer)[0] ?? 0) >>> 16, i * 2);
+    // Typed-array views write little-endian on the little-endian machines Node runs on.
+    let bytes: Buffer;
+    if (dtype === 'F32') {
+      bytes = Buffer.from(Float32Array.from(values).buffer);
+    } else {
+      const halves = new Uint16Array(values.length);
+      const bits = new Uint32Array(Float32Array.from(values).buffer);
+      for (let i = 0; i < values.length; i++) {
+        // BF16 keeps the top half of the float32 (truncation, as a plain cast of the bits).
+        halves[i] = dtype === 'F16' ? floatToHalf(values[i] ?? 0) : (bits[i] ?? 0) >>> 16;
+      }
+      bytes = Buffer.from(halves.buffer);
     }
     header[name] = { dtype, shape, data_offsets: [offset, offset + bytes.length] };
     chunks.push(bytes);
