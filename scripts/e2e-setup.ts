@@ -12,6 +12,7 @@ export const E2E_FIXTURE_DIR = resolve('public/models', FIXTURE_MODEL_ID);
 const started = performance.now();
 const fixture = writeFixtureModel(E2E_FIXTURE_DIR, ['fp32', 'q4', 'fp16']);
 await ensureTestPhotos();
+await (await import('./convert/e2e-model.ts')).ensureConvertedTestModel(); // converted Q-SiT-mini stand-in
 console.log(
   `e2e set-up: fixture ${fixture.skipped ? 'up to date' : 'written'} in ${E2E_FIXTURE_DIR}, photos ready (${Math.round(performance.now() - started)} ms)`,
 );
