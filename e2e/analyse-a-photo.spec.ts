@@ -206,6 +206,7 @@ test('every photo format a photographer drops is decoded and measured', async ({
     ['avif', 'AVIF', '1200 × 750 px'],
     ['gif', 'GIF', '1200 × 750 px'],
     ['tiff', 'TIFF', '1200 × 750 px'],
+    ['bmp', 'BMP', '1200 × 750 px'],
     ['progressiveJpeg', 'JPEG', '1680 × 1050 px'],
     ['greyJpeg', 'JPEG', '1680 × 1050 px'],
     ['cmykJpeg', 'JPEG', '1680 × 1050 px'],
@@ -267,8 +268,10 @@ test('a 24 MP photo is downsampled for viewing and measured in a worker while th
     () => (window as unknown as { longTasks: number[] }).longTasks,
   );
   console.log(`main-thread long tasks while a 24 MP photo was added: ${JSON.stringify(longTasks)}`);
-  // Decoding and measuring never run on the main thread; what remains is React drawing the result.
-  expect(Math.max(0, ...longTasks)).toBeLessThan(200);
+  // Decoding and measuring never run on the main thread. On a quiet machine no task reaches 50 ms
+  // (the browser reports only those); on a starved one a frame can stretch, but decoding or
+  // measuring 24 MP here would take well over a second, so 400 ms still tells them apart.
+  expect(Math.max(0, ...longTasks)).toBeLessThan(400);
 });
 
 test('a 100 MP photo is downsampled, not refused', async ({ page }) => {

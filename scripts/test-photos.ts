@@ -21,7 +21,7 @@ export const PHOTOS_DIR = join(ROOT, '.cache', 'photos');
 const DEB_DIR = join(ROOT, '.cache', 'debs');
 const INSTALLED = '/usr/share/backgrounds/mate/nature';
 /** Bump when the set of derived files changes, so stale caches are rebuilt. */
-const VERSION = 6;
+const VERSION = 7;
 
 /** Photos (from mate-backgrounds/nature) used as ladder sources: varied scenes and light. */
 export const LADDER_SOURCES = [
@@ -49,6 +49,8 @@ export const TEST_PHOTOS = {
   gif: 'dune.gif',
   animatedGif: 'animated.gif',
   tiff: 'dune.tiff',
+  /** 24-bit Windows bitmap, written by this script (sharp cannot write BMP). */
+  bmp: 'dune.bmp',
   heic: 'dune.heic',
   progressiveJpeg: 'progressive.jpg',
   greyJpeg: 'greyscale.jpg',
@@ -148,6 +150,33 @@ function corruptExif(jpeg: Buffer): Buffer {
   return out;
 }
 
+/** A 24-bit bottom-up BMP (BITMAPINFOHEADER) of RGB pixels. */
+function bmpOf(rgb: Buffer, width: number, height: number): Buffer {
+  const stride = Math.ceil((width * 3) / 4) * 4;
+  const out = Buffer.alloc(54 + stride * height);
+  out.write('BM', 0, 'ascii');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(54, 10);
+  out.writeUInt32LE(40, 14);
+  out.writeInt32LE(width, 18);
+  out.writeInt32LE(height, 22);
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(24, 28);
+  out.writeUInt32LE(stride * height, 34);
+  out.writeInt32LE(2835, 38);
+  out.writeInt32LE(2835, 42);
+  for (let y = 0; y < height; y++) {
+    const row = 54 + (height - 1 - y) * stride;
+    for (let x = 0; x < width; x++) {
+      const s = (y * width + x) * 3;
+      out[row + x * 3] = rgb[s + 2]!;
+      out[row + x * 3 + 1] = rgb[s + 1]!;
+      out[row + x * 3 + 2] = rgb[s]!;
+    }
+  }
+  return out;
+}
+
 /** Deterministic pseudo-random bytes (xorshift), so the "random" file is the same everywhere. */
 function pseudoRandom(length: number, seed: number): Buffer {
   const out = Buffer.alloc(length);
@@ -195,6 +224,8 @@ export async function ensureTestPhotos(): Promise<void> {
   await duneSmall.clone().avif({ quality: 60, effort: 2 }).toFile(out('avif'));
   await duneSmall.clone().gif().toFile(out('gif'));
   await duneSmall.clone().tiff({ compression: 'lzw' }).toFile(out('tiff'));
+  const duneRgb = await duneSmall.clone().removeAlpha().raw().toBuffer();
+  write('bmp', bmpOf(duneRgb, 1200, 750));
   await sharp(dune).jpeg({ quality: 88, progressive: true }).toFile(out('progressiveJpeg'));
   await sharp(dune).toColourspace('b-w').jpeg({ quality: 88 }).toFile(out('greyJpeg'));
   await sharp(dune).toColourspace('cmyk').jpeg({ quality: 88 }).toFile(out('cmykJpeg'));

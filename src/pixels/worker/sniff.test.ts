@@ -23,6 +23,7 @@ describe('recognising a dropped file from its first bytes', () => {
     ['webp', 'webp', 1200, 750],
     ['avif', 'avif', 1200, 750],
     ['gif', 'gif', 1200, 750],
+    ['bmp', 'bmp', 1200, 750],
     ['heic', 'heic', 1680, 1050],
     ['jpeg24mp', 'jpeg', 6000, 4000],
   ] as const)('%s is %s declaring %i × %i', (name, format, width, height) => {
