@@ -274,6 +274,20 @@ test('a 24 MP photo is downsampled for viewing and measured in a worker while th
   expect(Math.max(0, ...longTasks)).toBeLessThan(400);
 });
 
+test('removing a photo while it is being read leaves the app consistent and working', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await addPhotos(page, photoPath('jpeg100mp'));
+  // Remove it at once, long before its decode and measures can finish.
+  await page.getByRole('button', { name: `Remove ${TEST_PHOTOS.jpeg100mp}` }).click();
+  await expect(page.getByTestId('strip-item')).toHaveCount(0);
+  await addPhotos(page, photoPath('landscapeJpeg'));
+  await expect(measure(page, 'resolution')).toContainText('1680 × 1050 px');
+  await expect(page.getByTestId('strip-item')).toHaveCount(1);
+  await expect(page.getByTestId('photo-error')).toHaveCount(0);
+});
+
 test('a 100 MP photo is downsampled, not refused', async ({ page }) => {
   await page.goto('/');
   await addPhotos(page, join(PHOTOS_DIR, TEST_PHOTOS.jpeg100mp));
