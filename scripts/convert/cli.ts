@@ -23,6 +23,7 @@ const USAGE =
 function progressPrinter(): (p: DownloadProgress) => void {
   const shown = new Map<string, number>();
   return ({ file, loaded, total }) => {
+    if (total !== null && total < 1e6) return; // small files: the completion line is enough
     const percent = total ? Math.floor((loaded / total) * 100) : null;
     const mb = (loaded / 1e6).toFixed(1);
     const line = `  ${file}: ${mb} MB${total ? ` of ${(total / 1e6).toFixed(1)} MB (${percent} %)` : ''}`;

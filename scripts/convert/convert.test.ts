@@ -277,6 +277,8 @@ class HubStandIn {
   requests: string[] = [];
   cut: { file: string; after: number } | null = null;
   listing = false;
+  /** Answer every file with a web page (a misconfigured mirror or a wrong --endpoint). */
+  html = false;
 
   constructor(
     readonly id: string,
@@ -291,6 +293,9 @@ class HubStandIn {
         return void res
           .writeHead(200, { 'Content-Type': 'application/json' })
           .end(JSON.stringify({ siblings }));
+      }
+      if (this.html) {
+        return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html>');
       }
       const prefix = `/${id}/resolve/main/`;
       const file = url.startsWith(prefix) ? url.slice(prefix.length) : '';
@@ -389,6 +394,15 @@ describe('downloading from a Hub (local stand-in server)', () => {
           downloadDir: join(root, 'u-dl'),
         }),
       ).rejects.toThrow(/test\/unknown: config\.json not found/);
+      hub.html = true;
+      await expect(
+        convertModel({
+          source: 'test/listed',
+          outDir: join(root, 'h'),
+          endpoint,
+          downloadDir: join(root, 'h-dl'),
+        }),
+      ).rejects.toThrow(/config\.json: the server answered with a web page/);
     } finally {
       hub.server.close();
     }

@@ -119,6 +119,11 @@ export async function downloadFile(
   if (!response.ok || !response.body) {
     throw new ConvertError(`${file}: download failed with HTTP ${response.status} (${url})`);
   }
+  if ((response.headers.get('content-type') ?? '').includes('text/html')) {
+    throw new ConvertError(
+      `${file}: the server answered with a web page, not the file (${url}); is --endpoint a Hub?`,
+    );
+  }
   // 200 means the server ignored the Range: start over.
   const resumeFrom = response.status === 206 ? have : 0;
   const total = announcedTotal(response, resumeFrom);
@@ -182,9 +187,12 @@ export async function downloadHubModel(
   for (const file of CONFIG_FILES.slice(1)) if (await get(file, true)) done.push(file);
   if (await get('model.safetensors.index.json', true)) {
     done.push('model.safetensors.index.json');
-    const index = JSON.parse(readFileSync(join(dir, 'model.safetensors.index.json'), 'utf8')) as {
-      weight_map?: Record<string, string>;
-    };
+    let index: { weight_map?: Record<string, string> };
+    try {
+      index = JSON.parse(readFileSync(join(dir, 'model.safetensors.index.json'), 'utf8'));
+    } catch {
+      throw new ConvertError(`${id}: model.safetensors.index.json is not valid JSON`);
+    }
     for (const shard of [...new Set(Object.values(index.weight_map ?? {}))].sort()) {
       await get(shard, false);
       done.push(shard);
