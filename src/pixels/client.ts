@@ -206,6 +206,15 @@ export async function analysePhoto(
   return event.analysis;
 }
 
+/**
+ * Starts the pixels worker and lets it compile its measures on a made-up picture, so the first
+ * photo a person drops is read and measured at full speed. Safe to call more than once.
+ */
+export function warmUpPixels(): void {
+  if (typeof Worker === 'undefined' || worker) return;
+  ensureWorker().postMessage({ type: 'warm-up' } satisfies PixelsRequest);
+}
+
 /** Lets the worker drop the pixels it kept for a photo the person removed. */
 export function forgetPhoto(photo: DecodedPhoto): void {
   const kept = keptPixels.get(photo.bitmap);

@@ -117,6 +117,8 @@ export type PixelsRequest =
       format: string;
     }
   | { type: 'forget'; pixelsKey: number }
+  /** Run the measures once on a made-up picture, so the first real photo meets compiled code. */
+  | { type: 'warm-up' }
   | { type: 'cancel'; id: number };
 
 /** Answers and events from the pixels worker. */

@@ -3,6 +3,7 @@ import type { StateCreator } from 'zustand';
 import {
   analysePhoto,
   forgetPhoto,
+  warmUpPixels,
   type DecodedPhoto,
   type PixelAnalysis,
 } from '../pixels/client.ts';
@@ -35,6 +36,9 @@ export interface PixelsSlice {
 const inFlight = new Map<string, { controller: AbortController; photo: DecodedPhoto }>();
 
 export const createPixelsSlice: StateCreator<AppState, [], [], PixelsSlice> = (set) => {
+  // Once the page has settled, get the pixels worker ready for the first drop.
+  if (typeof window !== 'undefined') window.setTimeout(warmUpPixels, 1500);
+
   const put = (photoId: string, state: PixelAnalysisState | null) =>
     set((s) => {
       const pixelAnalyses = { ...s.pixelAnalyses };
