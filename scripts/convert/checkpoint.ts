@@ -7,8 +7,10 @@
  *   _checkpoint_conversion_mapping` maps the legacy names (`language_model.model.*`, `vision_tower.*`,
  *   `multi_modal_projector.*`, `image_newline`, `language_model.lm_head`) to the newer `model.*`
  *   ones (`model.language_model.*`, `model.vision_tower.*`, …, `lm_head`); both are accepted here.
- *   `_tied_weights_keys` ties `lm_head.weight` to the token embedding, so a checkpoint without an
- *   lm_head tensor uses the embedding as the output head.
+ *   `_tied_weights_keys` ties `lm_head.weight` to the token embedding. transformers ties them when
+ *   the text config's `tie_word_embeddings` is true (Qwen2-0.5B: true), ignoring any lm_head tensor
+ *   in the file; the converter does the same, and uses a checkpoint's own lm_head only when the
+ *   text config says `tie_word_embeddings: false` (the Qwen2Config default when the key is absent).
  * - `LlavaOnevisionMultiModalProjector`: linear_1 (vision hidden → text hidden), act, linear_2.
  * - models/llava_onevision/configuration_llava_onevision.py: sub-configs default to SigLIP and
  *   Qwen2, `image_token_index` 151646 (newer files call it `image_token_id`).
@@ -19,7 +21,14 @@
  *   MatMul itself, layers.ts `linear`), so weights pass through unchanged. The q/k/v projections keep
  *   HF's head order ([heads · head_dim, hidden], head-major), which the builder's splitHeads expects,
  *   and Qwen2's k/v have num_key_value_heads heads (grouped-query attention, repeat_kv in
- *   modeling_qwen2.py).
+ *   modeling_qwen2.py). HF Qwen2 weights are already in the rotate_half RoPE convention
+ *   (`apply_rotary_pos_emb`), so q/k rows are not permuted (unlike the interleaved-to-halves permute
+ *   of LLaMA's original conversion script).
+ * - Norms: SigLIP LayerNorm has weight and bias; Qwen2RMSNorm has a weight only, used as is
+ *   (no 1 + w offset). Both pass through unchanged.
+ * - models/llava_onevision/convert_llava_onevision_weights_to_hf.py produced the legacy names
+ *   (mm_projector.0/2 → multi_modal_projector.linear_1/2, image_newline at the top level) and kept
+ *   26 SigLIP layers. `image_newline` is only used by anyres packing (anyres.ts), not by the graphs.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -164,7 +173,7 @@ export interface Checkpoint {
   files: SafetensorsFile[];
   /** Tensor name → file. */
   where: Map<string, SafetensorsFile>;
-  /** The checkpoint has its own output head (untied); otherwise the embedding is the head. */
+  /** The decoder uses the checkpoint's own lm_head (untied); otherwise the embedding is the head. */
   hasLmHead: boolean;
 }
 
@@ -204,7 +213,15 @@ export function openCheckpoint(dir: string): Checkpoint {
   const files = safetensorsFiles(dir).map((name) => readSafetensorsHeader(join(dir, name)));
   const where = new Map<string, SafetensorsFile>();
   for (const file of files) for (const name of file.tensors.keys()) where.set(name, file);
-  const hasLmHead = checkpointNames('language_model.lm_head.weight').some((n) => where.has(n));
+  const lmHeadInFile = checkpointNames('language_model.lm_head.weight').some((n) => where.has(n));
+  const text = (configJson.text_config ?? {}) as Json;
+  const tied = text.tie_word_embeddings ?? false;
+  if (!lmHeadInFile && tied === false && text.tie_word_embeddings === false) {
+    throw new ConvertError(
+      'text_config says tie_word_embeddings: false but the checkpoint has no lm_head tensor',
+    );
+  }
+  const hasLmHead = lmHeadInFile && tied === false;
   const checkpoint: Checkpoint = { dir, configJson, config, files, where, hasLmHead };
   checkShapes(checkpoint);
   return checkpoint;

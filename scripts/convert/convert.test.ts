@@ -24,7 +24,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConvertError } from './checkpoint.ts';
 import { convertModel } from './convert.ts';
-import { referenceDecoder, referenceEmbed } from './reference-forward.ts';
+import { referenceDecoder, referenceEmbed, type Params } from './reference-forward.ts';
 import { readSafetensorsHeader, readTensor, writeSafetensors } from './safetensors.ts';
 import { TINY_CONFIG, writeTinyCheckpoint } from './tiny-checkpoint.ts';
 
@@ -67,6 +67,36 @@ const bf16 = (v: number) =>
     Uint32Array.of(new Uint32Array(Float32Array.of(v).buffer)[0]! & 0xffff0000).buffer,
   )[0]!;
 
+/** Max |converted decoder logits − reference| on a 4-token prompt, with the given output head. */
+async function decoderDifference(out: string, params: Params, lmHead: string): Promise<number> {
+  const ids = [1, 120, 7, 42];
+  const embeds = referenceEmbed(TINY_CONFIG, params, ids);
+  const reference = referenceDecoder(TINY_CONFIG, params, embeds, [0, 1, 2, 3], [], lmHead);
+  const t = TINY_CONFIG.text;
+  const feeds: Record<string, ort.Tensor> = {
+    inputs_embeds: new ort.Tensor('float32', Float32Array.from(embeds), [1, 4, t.hidden]),
+    attention_mask: new ort.Tensor('int64', BigInt64Array.from([1n, 1n, 1n, 1n]), [1, 4]),
+    position_ids: new ort.Tensor('int64', BigInt64Array.from([0n, 1n, 2n, 3n]), [1, 4]),
+    num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(0n), []),
+  };
+  for (let l = 0; l < t.layers; l++) {
+    for (const kind of ['key', 'value']) {
+      feeds[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [
+        1,
+        t.kvHeads,
+        0,
+        t.hidden / t.heads,
+      ]);
+    }
+  }
+  const session = await ort.InferenceSession.create(join(out, 'onnx/decoder_model_merged.onnx'));
+  const logits = (await session.run(feeds)).logits!.data as Float32Array;
+  await session.release();
+  let max = 0;
+  logits.forEach((v, i) => (max = Math.max(max, Math.abs(v - (reference.logits[i] ?? 0)))));
+  return max;
+}
+
 describe('checkpoint layouts', () => {
   it('model.* names, 2 shards, BF16 values and an untied lm_head give the reference logits', async () => {
     const dir = join(root, 'current');
@@ -95,42 +125,22 @@ describe('checkpoint layouts', () => {
     expect(processor).toMatchObject({ patch_size: 14, num_additional_image_tokens: 0 });
 
     const rounded = (name: string) => params.get(name)!.map(bf16);
-    const ids = [1, 120, 7, 42];
-    const reference = referenceDecoder(
-      TINY_CONFIG,
-      rounded,
-      referenceEmbed(TINY_CONFIG, rounded, ids),
-      [0, 1, 2, 3],
-      [],
-      'language_model.lm_head.weight',
-    );
-    const t = TINY_CONFIG.text;
-    const feeds: Record<string, ort.Tensor> = {
-      inputs_embeds: new ort.Tensor(
-        'float32',
-        Float32Array.from(referenceEmbed(TINY_CONFIG, rounded, ids)),
-        [1, 4, t.hidden],
-      ),
-      attention_mask: new ort.Tensor('int64', BigInt64Array.from([1n, 1n, 1n, 1n]), [1, 4]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from([0n, 1n, 2n, 3n]), [1, 4]),
-      num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(0n), []),
-    };
-    for (let l = 0; l < t.layers; l++) {
-      for (const kind of ['key', 'value']) {
-        feeds[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [
-          1,
-          t.kvHeads,
-          0,
-          t.hidden / t.heads,
-        ]);
-      }
-    }
-    const session = await ort.InferenceSession.create(join(out, 'onnx/decoder_model_merged.onnx'));
-    const logits = (await session.run(feeds)).logits!.data as Float32Array;
-    await session.release();
-    let max = 0;
-    logits.forEach((v, i) => (max = Math.max(max, Math.abs(v - (reference.logits[i] ?? 0)))));
+    const max = await decoderDifference(out, rounded, 'language_model.lm_head.weight');
     expect(max).toBeLessThan(2e-5);
+  });
+
+  it('an lm_head tensor in a checkpoint whose config ties the head is ignored, as transformers does', async () => {
+    const dir = join(root, 'tied-with-head');
+    const params = writeTinyCheckpoint(dir, { config: TINY_CONFIG, seed: 13, untiedHead: true });
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    config.text_config.tie_word_embeddings = true;
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    const out = join(root, 'tied-with-head-out');
+    await convertModel({ source: dir, outDir: out, precisions: ['fp32'] });
+    const get = (name: string) => params.get(name)!;
+    expect(
+      await decoderDifference(out, get, 'language_model.model.embed_tokens.weight'),
+    ).toBeLessThan(2e-5);
   });
 
   it('reads F16 tensors (half precision rounding only)', () => {
@@ -184,6 +194,12 @@ describe('bad input gets a clear error and no model folder', () => {
     const noTokenizer = copyOfGood('no-tokenizer');
     rmSync(join(noTokenizer, 'tokenizer.json'));
     await expectFailure(noTokenizer, /missing tokenizer\.json/);
+
+    const noHead = copyOfGood('no-head');
+    const untied = JSON.parse(readFileSync(join(noHead, 'config.json'), 'utf8'));
+    untied.text_config.tie_word_embeddings = false;
+    writeFileSync(join(noHead, 'config.json'), JSON.stringify(untied));
+    await expectFailure(noHead, /tie_word_embeddings: false but the checkpoint has no lm_head/);
 
     const noTensor = copyOfGood('no-tensor');
     const header = readSafetensorsHeader(join(good, 'model.safetensors'));

@@ -72,13 +72,17 @@ export function writeTinyCheckpoint(
       `${JSON.stringify({ metadata: {}, weight_map: weightMap }, null, 2)}\n`,
     );
   }
+  // An untied head is declared the way transformers does: tie_word_embeddings false.
+  const configText = options.untiedHead
+    ? configJson(config).replaceAll('"tie_word_embeddings": true', '"tie_word_embeddings": false')
+    : configJson(config);
   if (options.tokenizer === 'real') {
     for (const [name, text] of Object.entries(modelJsonFiles(config))) {
-      writeFileSync(join(dir, name), text);
+      writeFileSync(join(dir, name), name === 'config.json' ? configText : text);
     }
     writeFileSync(join(dir, 'tokenizer.json'), tokenizerJson());
   } else {
-    writeFileSync(join(dir, 'config.json'), configJson(config));
+    writeFileSync(join(dir, 'config.json'), configText);
     writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(STUB_TOKENIZER));
   }
   return params;
