@@ -10,6 +10,7 @@ import { imageGridPinpoints } from '../model-graphs/model-files.ts';
 import {
   anyresLayout,
   cappedSize,
+  expandImageTokens,
   floorDivide,
   maxTilesOf,
   packImageFeatures,
@@ -83,6 +84,13 @@ describe('anyres layout at the real geometry (worked examples)', () => {
     expect(layout.pinpoint).toEqual([768, 1152]);
     expect(layout.unpadded).toEqual([54, 73]);
     expect(layout.tokens).toBe(4725);
+  });
+
+  it('the prompt holds exactly one <image> per feature row', () => {
+    const tokens = anyresLayout([1080, 1920], REAL).tokens;
+    const prompt = expandImageTokens('<|im_start|>user\n<image>\nRate it.', '<image>', tokens);
+    expect(prompt.split('<image>').length - 1).toBe(7269);
+    expect(() => expandImageTokens('no image', '<image>', 3)).toThrow(/found 0/);
   });
 
   it('the app keeps the single-crop path: 729 tokens, no newline rows (transformers.js 4.3.1 has no anyres)', () => {

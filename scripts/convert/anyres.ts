@@ -277,3 +277,15 @@ export function packImageFeatures(
   }
   return out;
 }
+
+/**
+ * The prompt with its one `<image>` placeholder expanded to the layout's token count, as
+ * LlavaOnevisionProcessor does before tokenizing (so features and tokens match one for one).
+ */
+export function expandImageTokens(prompt: string, imageToken: string, tokens: number): string {
+  const parts = prompt.split(imageToken);
+  if (parts.length !== 2) {
+    throw new Error(`expected one ${imageToken} in the prompt, found ${parts.length - 1}`);
+  }
+  return parts.join(imageToken.repeat(tokens));
+}
