@@ -20,7 +20,7 @@ import {
 import { basename, join, resolve } from 'node:path';
 import { buildGraph, GRAPH_NAMES, graphFileName } from '../model-graphs/build.ts';
 import { derived } from '../model-graphs/configs.ts';
-import { preprocessorConfigJson } from '../model-graphs/model-files.ts';
+import { preprocessorConfigJson, TOKENIZER_CONFIG } from '../model-graphs/model-files.ts';
 import { PRECISIONS, type PrecisionName } from '../model-graphs/precisions.ts';
 import { checkpointWeights, ConvertError, openCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { CONFIG_FILES, downloadHubModel, type DownloadProgress } from './hub-download.ts';
@@ -53,7 +53,11 @@ const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 function readJsonIfAny(path: string): Json | null {
   if (!existsSync(path)) return null;
-  return JSON.parse(readFileSync(path, 'utf8')) as Json;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Json;
+  } catch {
+    throw new ConvertError(`${basename(path)} is not valid JSON: ${path}`);
+  }
 }
 
 /** `org/name` (Hub id) rather than a path. */
@@ -116,16 +120,20 @@ function modelFiles(checkpoint: Checkpoint): Map<string, string | { copyFrom: st
   processor.num_additional_image_tokens ??= 0;
   files.set('processor_config.json', json(processor));
 
-  const tokenizerConfig = readJsonIfAny(join(dir, 'tokenizer_config.json'));
-  if (tokenizerConfig && tokenizerConfig.chat_template === undefined) {
+  // transformers.js reads the tokenizer's settings (and the chat template) from here; a checkpoint
+  // without one gets the Qwen2 defaults the fixture uses.
+  const tokenizerConfig = readJsonIfAny(join(dir, 'tokenizer_config.json')) ?? {
+    ...TOKENIZER_CONFIG,
+  };
+  if (tokenizerConfig.chat_template === undefined) {
     const template =
       (readJsonIfAny(join(dir, 'chat_template.json'))?.chat_template as string | undefined) ??
       (existsSync(join(dir, 'chat_template.jinja'))
         ? readFileSync(join(dir, 'chat_template.jinja'), 'utf8')
         : undefined);
-    if (template)
-      files.set('tokenizer_config.json', json({ ...tokenizerConfig, chat_template: template }));
+    if (template) tokenizerConfig.chat_template = template;
   }
+  files.set('tokenizer_config.json', json(tokenizerConfig));
   if (!files.has('preprocessor_config.json')) {
     files.set('preprocessor_config.json', preprocessorConfigJson(config));
   }
