@@ -39,7 +39,9 @@ export async function ensureConvertedTestModel(
   const hash = sourcesHash();
   const stampPath = join(outDir, STAMP);
   if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === hash) return false;
-  const checkpoint = resolve('.cache/convert/e2e-checkpoint');
+  // One checkpoint folder per output folder: the unit tests and the e2e set-up may run at once.
+  const tag = createHash('sha256').update(outDir).digest('hex').slice(0, 8);
+  const checkpoint = resolve(`.cache/convert/e2e-checkpoint-${tag}`);
   rmSync(checkpoint, { recursive: true, force: true });
   writeTinyCheckpoint(checkpoint, {
     config: FIXTURE_CONFIG,
