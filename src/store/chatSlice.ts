@@ -265,8 +265,8 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     describeWhenScored(photoId) {
       if (chatOf(photoId).description || running.has(photoId)) return;
       if (get().scores[photoId]?.status !== 'done' || get().model.status !== 'ready') return;
-      // Scores come first: the worker runs one call at a time, and a description would hold up
-      // the scores of a shoot being added.
+      // Scores come first: a description's hundreds of decoder steps would hold up, or compete
+      // with, the scores of a shoot being added, and culling needs the scores.
       const scoring = Object.values(get().scores).some(
         (x) => x.status === 'waiting' || x.status === 'scoring',
       );
