@@ -32,16 +32,27 @@ function sourcesHash(): string {
   return hash.digest('hex');
 }
 
+/**
+ * The stand-in checkpoint converted into `outDir`; one per output folder, as the unit tests and
+ * the e2e set-up may run at once.
+ */
+export function testCheckpointDir(outDir: string): string {
+  const tag = createHash('sha256').update(outDir).digest('hex').slice(0, 8);
+  return resolve(`.cache/convert/e2e-checkpoint-${tag}`);
+}
+
 /** Writes (or keeps) the converted test model in `outDir`; returns whether it was rebuilt. */
 export async function ensureConvertedTestModel(
   outDir = resolve('public/models', CONVERTED_MODEL_NAME),
 ): Promise<boolean> {
   const hash = sourcesHash();
   const stampPath = join(outDir, STAMP);
-  if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === hash) return false;
-  // One checkpoint folder per output folder: the unit tests and the e2e set-up may run at once.
-  const tag = createHash('sha256').update(outDir).digest('hex').slice(0, 8);
-  const checkpoint = resolve(`.cache/convert/e2e-checkpoint-${tag}`);
+  const checkpoint = testCheckpointDir(outDir);
+  const upToDate =
+    existsSync(stampPath) &&
+    readFileSync(stampPath, 'utf8') === hash &&
+    existsSync(join(checkpoint, 'model.safetensors'));
+  if (upToDate) return false;
   rmSync(checkpoint, { recursive: true, force: true });
   writeTinyCheckpoint(checkpoint, {
     config: FIXTURE_CONFIG,

@@ -235,6 +235,8 @@ export function referenceDecoder(
   positions: number[],
   past: LayerCache[] = [],
   lmHeadName = 'language_model.model.embed_tokens.weight',
+  /** Compute logits for the last N positions only (all when absent), like num_logits_to_keep. */
+  logitRows?: number,
 ): DecoderStep {
   const t = config.text;
   const H = t.hidden;
@@ -344,8 +346,15 @@ export function referenceDecoder(
     for (let i = 0; i < x.length; i++) down[i] = (down[i] ?? 0) + (o[i] ?? 0);
     x = down;
   }
-  const normed = rmsNorm(x, S, H, params(`${prefix}.norm.weight`), t.rmsNormEps);
-  return { logits: linear(normed, S, H, t.vocab, params(lmHeadName)), present };
+  const rows = Math.min(logitRows ?? S, S);
+  const normed = rmsNorm(
+    x.subarray((S - rows) * H),
+    rows,
+    H,
+    params(`${prefix}.norm.weight`),
+    t.rmsNormEps,
+  );
+  return { logits: linear(normed, rows, H, t.vocab, params(lmHeadName)), present };
 }
 
 /** Token embedding rows for `ids`. */
