@@ -21,7 +21,13 @@ import type { PrecisionName } from '../model-graphs/precisions.ts';
 import { ensureTestPhotos, photoPath, type TestPhotoName } from '../test-photos.ts';
 import { buildBenchPage, stageFiles } from './build.ts';
 import { loadAverage, machineInfo, type MachineInfo } from './machine.ts';
-import { benchModels, ensureBenchModel, type BenchModel, type ModelSize } from './models.ts';
+import {
+  benchModels,
+  ensureBenchModel,
+  folderModel,
+  type BenchModel,
+  type ModelSize,
+} from './models.ts';
 import { nativeThreads, timeNative, type NativeTiming } from './native-pixels.ts';
 import { readPeaks, resetPeaks, type ProcessKind } from './process-memory.ts';
 import { BENCH_PAGE, benchViteConfig } from './vite-bench-config.ts';
@@ -40,11 +46,19 @@ export interface BenchOptions {
   /** The photo scored and described. */
   scorePhoto: TestPhotoName;
   pixelPhotos: TestPhotoName[];
+  /** A model folder to measure instead of the generated ones (e.g. the real weights). */
+  modelDir?: string;
+  /** Where the measured runs execute: WASM (default), or WebGPU on a machine with a real GPU. */
+  device: LoadSpec['device'];
+  /** Extra Chromium flags (e.g. to pick a GPU backend on a machine with a real GPU). */
+  browserArgs: string[];
   /** Run the WebGPU (SwiftShader) correctness smoke on the fixture. */
   webgpu: boolean;
   /** Preferred port for vite preview (the next free one is used if taken). */
   port: number;
   log: (line: string) => void;
+  /** Called with the measurements so far after each step (a long run keeps what it measured). */
+  onPartial?: (run: BenchRun) => void;
 }
 
 /** Peak resident memory (MiB) of Chromium's processes during one step. */
@@ -89,7 +103,7 @@ export interface WebGpuSmoke {
 export interface BenchRun {
   startedAt: string;
   finishedAt: string;
-  options: Omit<BenchOptions, 'log'>;
+  options: Omit<BenchOptions, 'log' | 'onPartial'>;
   machine: MachineInfo;
   browser: { version: string; args: string[] };
   loadAverage: { start: number; end: number; max: number };
@@ -128,6 +142,8 @@ export function defaultOptions(smoke: boolean, log: (line: string) => void): Ben
         decodeTokens: 8,
         scorePhoto: 'landscapeJpeg',
         pixelPhotos: ['landscapeJpeg', 'jpeg24mp'],
+        device: 'wasm',
+        browserArgs: [],
         webgpu: false,
         port: 4191,
         log,
@@ -142,6 +158,8 @@ export function defaultOptions(smoke: boolean, log: (line: string) => void): Ben
         decodeTokens: 16,
         scorePhoto: 'landscapeJpeg',
         pixelPhotos: ['landscapeJpeg', 'jpeg24mp', 'jpeg100mp'],
+        device: 'wasm',
+        browserArgs: [],
         webgpu: true,
         port: 4190,
         log,
@@ -187,7 +205,12 @@ async function openPage(
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (message) => {
-    if (message.type() === 'error') log(`  [page error] ${message.text()}`);
+    // Failed requests are logged with their address below instead.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      log(`  [page error] ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) log(`  [page] ${response.status()} for ${response.url()}`);
   });
   page.on('pageerror', (error) => log(`  [page exception] ${error.message}`));
   await page.goto(url);
@@ -217,11 +240,11 @@ async function measureModel(
   track: () => void,
 ): Promise<ModelRun> {
   const { log } = options;
-  const spec: LoadSpec = { modelId: model.id, device: 'wasm', precision };
+  const spec: LoadSpec = { modelId: model.id, device: options.device, precision };
   const run: ModelRun = {
     model,
     precision,
-    device: 'wasm',
+    device: options.device,
     firstLoad: null,
     firstLoadMemory: null,
     cachedLoads: [],
@@ -233,6 +256,10 @@ async function measureModel(
     await call(page, 'clearModelCache');
     const first = await withPeaks(profile, () => call(page, 'load', spec));
     run.firstLoad = first.value;
+    if (first.value.device !== options.device)
+      throw new Error(`loaded on ${first.value.device}, not ${options.device}`);
+    // A given folder's decoder may or may not declare num_logits_to_keep: the load says.
+    if (model.size === 'folder') model.numLogitsToKeep = first.value.hasNumLogitsToKeep;
     run.firstLoadMemory = first.memory;
     log(`${label}: first load (from the server) ${seconds(first.value.ms)}`);
     track();
@@ -328,7 +355,9 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const track = () => loads.push(loadAverage());
   const problems: string[] = [];
 
-  const models = benchModels(options.size, options.precisions, options.noKeepPrecisions);
+  const models = options.modelDir
+    ? [folderModel(options.modelDir, options.precisions)]
+    : benchModels(options.size, options.precisions, options.noKeepPrecisions);
   const fixtureForGpu = options.webgpu ? benchModels('fixture', ['q4'], [])[0]! : null;
   const allModels =
     fixtureForGpu && options.size !== 'fixture' ? [...models, fixtureForGpu] : models;
@@ -362,28 +391,38 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const profile = mkdtempSync(join(profileRoot, 'wasm-'));
   const runs: ModelRun[] = [];
   const pixels: PixelRun[] = [];
-  const browser = { version: 'unknown', args: CHROMIUM_ARGS };
+  const browser = { version: 'unknown', args: [...CHROMIUM_ARGS, ...options.browserArgs] };
   let webgpu: WebGpuSmoke | null = null;
+  const snapshot = (): BenchRun => {
+    const rest: Omit<BenchOptions, 'log' | 'onPartial'> & { log?: unknown; onPartial?: unknown } = {
+      ...options,
+    };
+    delete rest.log;
+    delete rest.onPartial;
+    return {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      options: rest,
+      machine: machineInfo(),
+      browser,
+      loadAverage: { start: loads[0]!, end: loads.at(-1)!, max: Math.max(...loads) },
+      nativeThreads: nativeThreads(),
+      models: runs,
+      pixels,
+      webgpu,
+      problems,
+    };
+  };
   try {
-    const { context, page } = await openPage(profile, CHROMIUM_ARGS, pageUrl, log);
+    const args = [
+      ...CHROMIUM_ARGS,
+      ...(options.device === 'webgpu' ? ['--enable-unsafe-webgpu'] : []),
+      ...options.browserArgs,
+    ];
+    const { context, page } = await openPage(profile, args, pageUrl, log);
     try {
       const cdp = await context.newCDPSession(page);
       browser.version = ((await cdp.send('Browser.getVersion')) as { product: string }).product;
-      for (const model of models) {
-        for (const precision of model.precisions) {
-          const run = await measureModel(
-            page,
-            profile,
-            model,
-            precision,
-            options,
-            photoUrl(options.scorePhoto),
-            track,
-          );
-          if (run.problem) problems.push(`${model.id} ${precision}: ${run.problem}`);
-          runs.push(run);
-        }
-      }
       // Warm-up (not reported): starts the pixels worker and libvips.
       await call(page, 'pixels', photoUrl(options.scorePhoto));
       await timeNative(photoPath(options.scorePhoto));
@@ -399,6 +438,25 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
           `pixels ${photo}: ${last.width}×${last.height} in ${seconds(last.totalMs)}; libvips decode+3×3 ${seconds(run.native.at(-1)!.decodeConvolveMs)}`,
         );
         pixels.push(run);
+      }
+      options.onPartial?.(snapshot());
+      // Precision by precision, so the with/without num_logits_to_keep pair comes early.
+      const plan = [...new Set(models.flatMap((m) => m.precisions))].flatMap((precision) =>
+        models.filter((m) => m.precisions.includes(precision)).map((m) => ({ m, precision })),
+      );
+      for (const { m: model, precision } of plan) {
+        const run = await measureModel(
+          page,
+          profile,
+          model,
+          precision,
+          options,
+          photoUrl(options.scorePhoto),
+          track,
+        );
+        if (run.problem) problems.push(`${model.id} ${precision}: ${run.problem}`);
+        runs.push(run);
+        options.onPartial?.(snapshot());
       }
     } finally {
       await context.close();
@@ -418,19 +476,5 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     rmSync(profile, { recursive: true, force: true });
   }
   track();
-  const rest: Omit<BenchOptions, 'log'> & { log?: unknown } = { ...options };
-  delete rest.log;
-  return {
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    options: rest,
-    machine: machineInfo(),
-    browser,
-    loadAverage: { start: loads[0]!, end: loads.at(-1)!, max: Math.max(...loads) },
-    nativeThreads: nativeThreads(),
-    models: runs,
-    pixels,
-    webgpu,
-    problems,
-  };
+  return snapshot();
 }

@@ -5,6 +5,8 @@
  *                                          # num_logits_to_keep), 3 repeats, WebGPU smoke
  *   npm run bench -- --smoke               # CI: fixture model, one repeat (≈ 1 min)
  *   npm run bench -- --size fixture --repeats 5 --precisions fp32,q4 --no-keep q4 --no-webgpu
+ *   npm run bench -- --model-dir ~/models/llava-onevision-qwen2-0.5b-ov-hf --precisions q4f16 \
+ *     --device webgpu --browser-arg=--enable-features=Vulkan   # real weights, real GPU
  *
  * Writes bench-results/{latest.json,latest.md,bench-<time>.json} (smoke-… for --smoke). Exits
  * non-zero when a figure is missing or not finite; never judges the times themselves.
@@ -23,7 +25,11 @@ const { values } = parseArgs({
     'no-keep': { type: 'string' },
     repeats: { type: 'string' },
     tokens: { type: 'string' },
+    'decode-repeats': { type: 'string' },
     'no-webgpu': { type: 'boolean', default: false },
+    'model-dir': { type: 'string' },
+    device: { type: 'string' },
+    'browser-arg': { type: 'string', multiple: true, default: [] },
     out: { type: 'string', default: 'bench-results' },
     quiet: { type: 'boolean', default: false },
   },
@@ -42,8 +48,18 @@ if (values.precisions) options.precisions = parsePrecisions(values.precisions);
 if (values['no-keep'] !== undefined) options.noKeepPrecisions = parsePrecisions(values['no-keep']);
 if (values.repeats) options.repeats = Math.max(1, Number(values.repeats));
 if (values.tokens) options.decodeTokens = Math.max(2, Number(values.tokens));
+if (values['decode-repeats']) options.decodeRepeats = Math.max(1, Number(values['decode-repeats']));
 if (values['no-webgpu']) options.webgpu = false;
+if (values['model-dir']) {
+  options.modelDir = values['model-dir'];
+  options.noKeepPrecisions = [];
+}
+if (values.device === 'wasm' || values.device === 'webgpu') options.device = values.device;
+else if (values.device) throw new Error(`--device must be wasm or webgpu, not ${values.device}`);
+options.browserArgs = values['browser-arg'];
 
+// What a long run measured so far, kept if it stops half-way.
+options.onPartial = (run) => writeReport(buildReport(run), resolve(values.out), 'partial-');
 const report = buildReport(await runBench(options));
 const paths = writeReport(report, resolve(values.out));
 if (!values.quiet) console.log(reportMarkdown(report));

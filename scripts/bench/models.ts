@@ -3,14 +3,14 @@
  * (real shapes), each with and without the decoder's optional `num_logits_to_keep` input. They
  * are generated on demand into .cache/models/ (git-ignored) and skipped when up to date.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { ModelVariant } from '../model-graphs/configs.ts';
 import { FIXTURE_MODEL_ID, writeFixtureModel } from '../model-graphs/fixture-model.ts';
 import { writeFullSizeRandomModel } from '../model-graphs/full-size-model.ts';
 import type { PrecisionName } from '../model-graphs/precisions.ts';
 
-/** Which model the benchmark runs. */
-export type ModelSize = 'fixture' | 'full';
+/** Which model the benchmark runs: generated (fixture, full-size random) or a given folder. */
+export type ModelSize = 'fixture' | 'full' | 'folder';
 
 /** One model folder to serve and measure. */
 export interface BenchModel {
@@ -18,7 +18,7 @@ export interface BenchModel {
   id: string;
   dir: string;
   size: ModelSize;
-  /** Whether the decoder declares num_logits_to_keep. */
+  /** Whether the decoder declares num_logits_to_keep (a given folder: found out when loading). */
   numLogitsToKeep: boolean;
   precisions: PrecisionName[];
 }
@@ -54,9 +54,25 @@ export function benchModels(
   return models;
 }
 
+/**
+ * A model folder someone already has (e.g. the real weights downloaded from the Hub, in the same
+ * layout: config files, tokenizer, onnx/*.onnx); it is served as it is, never written to.
+ */
+export function folderModel(dir: string, precisions: PrecisionName[]): BenchModel {
+  const path = resolve(dir);
+  return {
+    id: basename(path),
+    dir: path,
+    size: 'folder',
+    numLogitsToKeep: true,
+    precisions,
+  };
+}
+
 /** Generates (or leaves alone, when up to date) one benchmark model folder. */
 export function ensureBenchModel(model: BenchModel): { skipped: boolean; seconds: number } {
   const started = performance.now();
+  if (model.size === 'folder') return { skipped: true, seconds: 0 };
   const variant: ModelVariant = { decoderNumLogitsToKeep: model.numLogitsToKeep };
   const result =
     model.size === 'fixture'

@@ -33,7 +33,12 @@ export interface BenchReport {
 }
 
 function modelLabel(run: ModelRun): string {
-  const size = run.model.size === 'full' ? 'full-size (random)' : 'fixture';
+  const size =
+    run.model.size === 'full'
+      ? 'full-size (random)'
+      : run.model.size === 'folder'
+        ? run.model.id
+        : 'fixture';
   return run.model.numLogitsToKeep ? size : `${size}, no num_logits_to_keep`;
 }
 
@@ -99,7 +104,8 @@ function decodeSteps(runs: SessionRun[]): { steps: number; ms: number } {
 }
 
 function modelFigures(run: ModelRun): { figures: Figure[]; parts: Record<string, number> } {
-  const base = { model: modelLabel(run), precision: run.precision, backend: 'WASM' };
+  const backend = run.device === 'webgpu' ? 'WebGPU' : 'WASM';
+  const base = { model: modelLabel(run), precision: run.precision, backend };
   const figures: Figure[] = [];
   const add = (
     section: Figure['section'],
@@ -204,6 +210,20 @@ function modelFigures(run: ModelRun): { figures: Figure[]; parts: Record<string,
     run.decodes.map((d) => d.memory.renderer),
   );
 
+  if (run.device === 'webgpu') {
+    add(
+      'memory',
+      'GPU process peak RSS while scoring',
+      'MiB',
+      run.scores.map((x) => x.memory.gpu),
+    );
+    add(
+      'memory',
+      'GPU process peak RSS while decoding',
+      'MiB',
+      run.decodes.map((d) => d.memory.gpu),
+    );
+  }
   const partLists = scores.map((x) => overheadParts(x.runs, x.pageStart, x.pageEnd));
   const keys = [...new Set(partLists.flatMap((p) => Object.keys(p)))];
   const parts = Object.fromEntries(
@@ -357,11 +377,14 @@ export function reportMarkdown(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes `<dir>/bench-<time>.json`, `latest.json` and `latest.md`; returns the paths. */
-export function writeReport(report: BenchReport, dir: string): string[] {
+/**
+ * Writes `<dir>/<tag>bench-<time>.json`, `<tag>latest.json` and `<tag>latest.md` (`smoke-` added
+ * for the CI smoke); returns the paths.
+ */
+export function writeReport(report: BenchReport, dir: string, tag = ''): string[] {
   mkdirSync(dir, { recursive: true });
   const stamp = report.run.startedAt.replace(/[:.]/g, '-');
-  const prefix = report.run.options.smoke ? 'smoke-' : '';
+  const prefix = `${tag}${report.run.options.smoke ? 'smoke-' : ''}`;
   const json = `${JSON.stringify(report, null, 2)}\n`;
   const paths = [
     join(dir, `${prefix}bench-${stamp}.json`),
