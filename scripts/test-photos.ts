@@ -10,7 +10,15 @@
  * Usage: `npx tsx scripts/test-photos.ts` (idempotent), or `await ensureTestPhotos()` in a test.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
@@ -194,6 +202,33 @@ function pseudoRandom(length: number, seed: number): Buffer {
 export async function ensureTestPhotos(): Promise<void> {
   const stamp = join(PHOTOS_DIR, `.complete-v${VERSION}`);
   if (existsSync(stamp)) return;
+  // Test files run in parallel workers: one makes the photos while the others wait for it.
+  const lock = join(ROOT, '.cache', 'photos.lock');
+  mkdirSync(join(ROOT, '.cache'), { recursive: true });
+  const giveUpAt = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(stamp)) return;
+      // A lock left by a killed run is stale after 5 minutes.
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > 5 * 60_000) {
+        rmSync(lock, { recursive: true, force: true });
+      }
+      if (Date.now() > giveUpAt) throw new Error(`Timed out waiting for ${lock}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    if (!existsSync(stamp)) await makeTestPhotos(stamp);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+async function makeTestPhotos(stamp: string): Promise<void> {
   const originals = originalsDir();
   mkdirSync(join(PHOTOS_DIR, 'sources'), { recursive: true });
   const original = (name: string) => readFileSync(join(originals, `${name}.jpg`));
