@@ -4,6 +4,7 @@
  * file or download, a header that lies about sizes) stops with an error naming the problem and
  * leaves no half-written model folder; a Hub download resumes with a Range request.
  */
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
   existsSync,
@@ -278,6 +279,19 @@ describe('bad input gets a clear error and no model folder', () => {
       ConvertError,
     );
     expect(readFileSync(join(out, 'config.json'), 'utf8')).toBe('{"kept": true}');
+  });
+
+  it('the CLI prints one line naming the problem and exits 1', () => {
+    const dir = copyOfGood('cli-bad');
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['BertModel'] }));
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/convert/cli.ts', dir, '--out', join(root, 'cli-out')],
+      { encoding: 'utf8' },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^convert: this is a BertModel checkpoint/);
+    expect(existsSync(join(root, 'cli-out'))).toBe(false);
   });
 
   it('a source that is neither a folder nor a Hub id is named', async () => {
