@@ -32,6 +32,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GraphName } from '../model-graphs/build.ts';
 import type { LlavaOnevisionConfig } from '../model-graphs/configs.ts';
 import type { WeightSource } from '../model-graphs/weights.ts';
 import { readSafetensorsHeader, readTensor, type SafetensorsFile } from './safetensors.ts';
@@ -319,7 +320,7 @@ function checkShapes(checkpoint: Checkpoint): void {
  * checkpoint has its own `lm_head.weight` (untied), the decoder graph gets that tensor instead. The
  * decoder reads the embedding for nothing else (it takes inputs_embeds), so the swap is exact.
  */
-export function checkpointWeights(checkpoint: Checkpoint, graph?: string): WeightSource {
+export function checkpointWeights(checkpoint: Checkpoint, graph?: GraphName): WeightSource {
   const untiedHead = graph === 'decoder_model_merged' && checkpoint.hasLmHead;
   return (requested, shape) => {
     const name =
