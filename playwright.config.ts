@@ -20,6 +20,8 @@ const E2E_DIST = `.cache/e2e-dist-${APP_PORT}`;
 
 export default defineConfig({
   testDir: 'e2e',
+  // Per port, so two runs on one machine do not delete each other's traces.
+  outputDir: `test-results/e2e-${APP_PORT}`,
   timeout: 180_000,
   expect: { timeout: 60_000 },
   fullyParallel: false,

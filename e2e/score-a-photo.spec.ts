@@ -15,6 +15,12 @@ import {
   testPhoto,
 } from './support/app.ts';
 
+/**
+ * Descriptions start by themselves after each score; these journeys are about the score, so the
+ * descriptions are kept short to leave the (2-core) machine to what is tested.
+ */
+const SHORT_DESCRIPTION = '8';
+
 /** The five level percentages shown in the bars. */
 async function levelPercentages(page: Page): Promise<number[]> {
   const texts = await page.locator('.level-bars__value').allTextContents();
@@ -22,7 +28,7 @@ async function levelPercentages(page: Page): Promise<number[]> {
 }
 
 test('drop a photo on WASM: score, level bars and model info appear', async ({ page }) => {
-  await openApp(page, { device: 'wasm' });
+  await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm' });
   // The size is shown before anything large is downloaded.
   await expect(page.getByTestId('download-size')).toHaveText(/\d+(\.\d)? MB/);
   await loadModel(page);
@@ -60,7 +66,7 @@ test('drop a photo on WASM: score, level bars and model info appear', async ({ p
 test('a file that is not an image gets a clear message and the app keeps working', async ({
   page,
 }) => {
-  await openApp(page, { device: 'wasm' });
+  await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm' });
   await loadModel(page);
   await pickPhotos(page, testPhoto('shopping-list.txt'));
   await expect(page.getByTestId('photo-error')).toContainText(
@@ -74,7 +80,7 @@ test('a file that is not an image gets a clear message and the app keeps working
 test('a second visit loads the model from the browser cache with no model download', async ({
   page,
 }) => {
-  await openApp(page, { device: 'wasm' });
+  await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm' });
   await loadModel(page);
   await resetHubLog();
   await page.reload();
@@ -89,7 +95,7 @@ test('with the network off, a second visit still opens the app, loads the model 
   page,
   context,
 }) => {
-  await openApp(page, { device: 'wasm' });
+  await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm' });
   await loadModel(page);
   // The offline service worker has kept the app itself.
   await page.evaluate(async () => {
@@ -105,7 +111,11 @@ test('with the network off, a second visit still opens the app, loads the model 
 test('the download shows per-file progress with MB/s before the model is ready', async ({
   page,
 }) => {
-  await openApp(page, { device: 'wasm', model: 'test/slow-download' });
+  await openApp(page, {
+    maxTokens: SHORT_DESCRIPTION,
+    device: 'wasm',
+    model: 'test/slow-download',
+  });
   await startDownload(page);
   const rows = page.getByTestId('file-progress');
   await expect(rows.filter({ hasText: /onnx\/.*\.onnx/ }).first()).toBeVisible();
@@ -114,7 +124,7 @@ test('the download shows per-file progress with MB/s before the model is ready',
 });
 
 test('choosing another precision before downloading shows its size', async ({ page }) => {
-  await openApp(page, { device: 'wasm' });
+  await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm' });
   const size = page.getByTestId('download-size');
   await expect(size).toHaveText(/MB/);
   const q4Size = await size.textContent();
@@ -127,7 +137,11 @@ test('choosing another precision before downloading shows its size', async ({ pa
 });
 
 test('asking for WebGPU where there is none runs on WASM and says why', async ({ page }) => {
-  await openApp(page, { device: 'webgpu', model: 'local:llava-onevision-fixture' });
+  await openApp(page, {
+    maxTokens: SHORT_DESCRIPTION,
+    device: 'webgpu',
+    model: 'local:llava-onevision-fixture',
+  });
   const hasAdapter = await page.evaluate(async () => {
     const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
     return Boolean(gpu && (await gpu.requestAdapter()));
@@ -138,7 +152,11 @@ test('asking for WebGPU where there is none runs on WASM and says why', async ({
 });
 
 test('a model folder served by the app loads without a download prompt', async ({ page }) => {
-  await openApp(page, { device: 'wasm', model: 'local:llava-onevision-fixture' });
+  await openApp(page, {
+    maxTokens: SHORT_DESCRIPTION,
+    device: 'wasm',
+    model: 'local:llava-onevision-fixture',
+  });
   await expect(page.getByTestId('model-ready')).toContainText('llava-onevision-fixture');
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
@@ -148,7 +166,7 @@ test('offline before the model was ever downloaded: the app says so and keeps wo
   page,
   context,
 }) => {
-  await openApp(page, { device: 'wasm' });
+  await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm' });
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'needs-consent');
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -161,7 +179,7 @@ test('offline before the model was ever downloaded: the app says so and keeps wo
 });
 
 test('the model source can be changed in the settings', async ({ page }) => {
-  await openApp(page, { device: 'wasm' });
+  await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm' });
   await page.getByText('Model settings').click();
   await page.getByLabel('Model', { exact: true }).fill('local:llava-onevision-fixture');
   await page.getByRole('button', { name: 'Use' }).click();
@@ -171,7 +189,11 @@ test('the model source can be changed in the settings', async ({ page }) => {
 });
 
 test('a missing model says what happened and photos still open', async ({ page }) => {
-  await openApp(page, { device: 'wasm', model: 'test/missing-model' });
+  await openApp(page, {
+    maxTokens: SHORT_DESCRIPTION,
+    device: 'wasm',
+    model: 'test/missing-model',
+  });
   await startDownload(page);
   await expect(page.getByTestId('model-error')).toContainText(/missing/i);
   await expect(page.getByTestId('model-error')).toContainText(/model id or folder/i);
@@ -181,7 +203,11 @@ test('a missing model says what happened and photos still open', async ({ page }
 });
 
 test('a dropped connection during the download is reported with what to do', async ({ page }) => {
-  await openApp(page, { device: 'wasm', model: 'test/drops-connection' });
+  await openApp(page, {
+    maxTokens: SHORT_DESCRIPTION,
+    device: 'wasm',
+    model: 'test/drops-connection',
+  });
   await startDownload(page);
   await expect(page.getByTestId('model-error')).toContainText(/interrupted/i);
   await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
@@ -189,6 +215,7 @@ test('a dropped connection during the download is reported with what to do', asy
 
 test('precisions whose inputs and outputs do not match are refused', async ({ page }) => {
   await openApp(page, {
+    maxTokens: SHORT_DESCRIPTION,
     device: 'wasm',
     model: 'local:llava-onevision-fixture',
     precision: 'vision_encoder:fp32,embed_tokens:fp16,decoder_model_merged:fp32',
@@ -197,7 +224,11 @@ test('precisions whose inputs and outputs do not match are refused', async ({ pa
 });
 
 test('score a photo on WebGPU @webgpu', async ({ page }) => {
-  await openApp(page, { device: 'webgpu', model: 'local:llava-onevision-fixture' });
+  await openApp(page, {
+    maxTokens: SHORT_DESCRIPTION,
+    device: 'webgpu',
+    model: 'local:llava-onevision-fixture',
+  });
   await expect(page.getByTestId('model-ready')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('model-backend')).toHaveText('WebGPU');
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
@@ -209,6 +240,7 @@ test('a WebGPU failure while loading falls back to WASM by itself @webgpu', asyn
   // SwiftShader has no shader-f16, so fp16 graphs fail to load on WebGPU here; the same files
   // then load on WASM.
   await openApp(page, {
+    maxTokens: SHORT_DESCRIPTION,
     device: 'webgpu',
     model: 'local:llava-onevision-fixture',
     precision: 'vision_encoder:fp16,embed_tokens:fp16,decoder_model_merged:fp16',

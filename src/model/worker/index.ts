@@ -1,7 +1,7 @@
 /**
  * The model worker: owns the one loaded model and runs every model call off the main thread.
- * Calls run one at a time, in order; a cancelled call is dropped before it starts or between its
- * stages (an onnxruntime run itself cannot be interrupted).
+ * Calls run in order within their lane (see `lanes`); a cancelled call is dropped before it starts
+ * or between its stages (an onnxruntime run itself cannot be interrupted).
  */
 import type { LoadSettings, ModelEvent, ModelRequest } from '../protocol.ts';
 import { ExplainedError, explainError } from './errors.ts';
@@ -15,11 +15,25 @@ const post = (event: ModelEvent) => scope.postMessage(event);
 
 let current: QualityModel | null = null;
 const cancelled = new Set<number>();
-let queue: Promise<unknown> = Promise.resolve();
+/**
+ * Two lanes: scores and text generation. A score never waits behind a long description: its
+ * onnxruntime runs interleave with the generation's token steps (transformers.js runs one session
+ * call at a time, and generation yields between tokens). A load waits for both lanes to drain and
+ * both wait for it.
+ */
+const lanes = {
+  score: Promise.resolve() as Promise<unknown>,
+  text: Promise.resolve() as Promise<unknown>,
+};
 
 /** Runs `task` after the calls before it; `drop` frees what a call cancelled before its start holds. */
-function enqueue(id: number, task: () => Promise<void>, drop?: () => void) {
-  queue = queue.then(async () => {
+function enqueue(
+  lane: 'score' | 'text' | 'load',
+  id: number,
+  task: () => Promise<void>,
+  drop?: () => void,
+) {
+  const run = async () => {
     if (cancelled.delete(id)) {
       drop?.();
       post({ type: 'failed', id, error: explainError(new Error('aborted')) });
@@ -32,7 +46,14 @@ function enqueue(id: number, task: () => Promise<void>, drop?: () => void) {
       console.error('[model worker]', error);
       post({ type: 'failed', id, error: explainError(error, { offline: !navigator.onLine }) });
     }
-  });
+  };
+  if (lane === 'load') {
+    const done = Promise.all([lanes.score, lanes.text]).then(run);
+    lanes.score = done;
+    lanes.text = done;
+  } else {
+    lanes[lane] = lanes[lane].then(run);
+  }
 }
 
 async function load(id: number, settings: LoadSettings) {
@@ -126,10 +147,10 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
       ).then((files) => post({ type: 'inspected', id: request.id, files }));
       return;
     case 'load':
-      enqueue(request.id, () => load(request.id, request.settings));
+      enqueue('load', request.id, () => load(request.id, request.settings));
       return;
     case 'score':
-      enqueue(request.id, async () => {
+      enqueue('score', request.id, async () => {
         const image = bitmapToRawImage(request.image);
         request.image.close();
         const result = await requireModel().score(request.photoId, image, request.recipe);
@@ -138,6 +159,7 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
       return;
     case 'generate':
       enqueue(
+        'text',
         request.id,
         async () => {
           try {

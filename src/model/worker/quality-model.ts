@@ -40,6 +40,7 @@ export interface PreparedPrompt {
 
 export class QualityModel {
   private readonly photos = new Map<string, EncodedPhoto>();
+  private readonly encoding = new Map<string, Promise<EncodedPhoto>>();
   private readonly internals: ModelInternals;
 
   constructor(readonly parts: LoadedParts) {
@@ -55,14 +56,31 @@ export class QualityModel {
     });
   }
 
-  /** Encodes a photo's image once; later calls for the same photo reuse the features. */
+  /**
+   * Encodes a photo's image once; later calls for the same photo reuse the features, and a call
+   * made while the photo is being encoded (a score and a description at once) waits for it.
+   */
   async encode(
     photoId: string,
     image: RawImage | null,
   ): Promise<EncodedPhoto & { reused: boolean }> {
     const known = this.photos.get(photoId);
     if (known) return { ...known, reused: true };
+    const inFlight = this.encoding.get(photoId);
+    if (inFlight) return { ...(await inFlight), reused: true };
     if (!image) throw new Error('No image was given for a photo the model has not seen.');
+    const job = this.encodeImage(image);
+    this.encoding.set(photoId, job);
+    try {
+      const encoded = await job;
+      this.photos.set(photoId, encoded);
+      return { ...encoded, reused: false };
+    } finally {
+      this.encoding.delete(photoId);
+    }
+  }
+
+  private async encodeImage(image: RawImage): Promise<EncodedPhoto> {
     const started = performance.now();
     const { pixel_values } = (await this.parts.processor.image_processor!(image)) as {
       pixel_values: Tensor;
@@ -78,9 +96,7 @@ export class QualityModel {
         advice: 'The model files and the processor configuration do not belong together.',
       });
     }
-    const encoded = { features, encodeMs: performance.now() - started };
-    this.photos.set(photoId, encoded);
-    return { ...encoded, reused: false };
+    return { features, encodeMs: performance.now() - started };
   }
 
   /** Whether a photo's image features are held (so no image is needed to use it). */
