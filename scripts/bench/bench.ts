@@ -74,6 +74,8 @@ export interface ModelRun {
   cachedLoads: { figures: LoadFigures; memory: MemoryPeaks }[];
   scores: { figures: ScoreFigures; memory: MemoryPeaks }[];
   decodes: { figures: DecodeFigures; memory: MemoryPeaks }[];
+  /** 1-minute load averages seen after each step (other work sharing the CPU). */
+  loadAverages: number[];
   problem?: string;
 }
 
@@ -250,8 +252,13 @@ async function measureModel(
     cachedLoads: [],
     scores: [],
     decodes: [],
+    loadAverages: [],
   };
   const label = `${model.id} ${precision}`;
+  const step = () => {
+    track();
+    run.loadAverages.push(loadAverage());
+  };
   try {
     await call(page, 'clearModelCache');
     const first = await withPeaks(profile, () => call(page, 'load', spec));
@@ -262,14 +269,14 @@ async function measureModel(
     if (model.size === 'folder') model.numLogitsToKeep = first.value.hasNumLogitsToKeep;
     run.firstLoadMemory = first.memory;
     log(`${label}: first load (from the server) ${seconds(first.value.ms)}`);
-    track();
+    step();
     for (let r = 0; r < options.repeats; r++) {
       const { value, memory } = await withPeaks(profile, () => call(page, 'load', spec));
       run.cachedLoads.push({ figures: value, memory });
       log(
         `${label}: load from the browser cache ${seconds(value.ms)} (cached: ${value.fromCache})`,
       );
-      track();
+      step();
     }
     for (let r = 0; r < options.repeats; r++) {
       const photoId = `photo-${r}`;
@@ -280,7 +287,7 @@ async function measureModel(
       log(
         `${label}: score ${seconds(value.endToEndMs)} (encode ${seconds(value.encodeMs)}, prefill ${seconds(value.prefillMs)}, ${value.promptTokens} tokens)`,
       );
-      track();
+      step();
     }
     for (let r = 0; r < options.decodeRepeats; r++) {
       const { value, memory } = await withPeaks(profile, () =>
@@ -290,7 +297,7 @@ async function measureModel(
       log(
         `${label}: ${value.tokens} tokens at ${value.tokensPerSecond.toFixed(2)} tokens/s (${value.stopReason})`,
       );
-      track();
+      step();
     }
   } catch (error) {
     run.problem = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -5,6 +5,7 @@
  *                                          # num_logits_to_keep), 3 repeats, WebGPU smoke
  *   npm run bench -- --smoke               # CI: fixture model, one repeat (≈ 1 min)
  *   npm run bench -- --size fixture --repeats 5 --precisions fp32,q4 --no-keep q4 --no-webgpu
+ *   npm run bench -- --precisions q4 --no-keep q4 --pixels '' --no-webgpu   # one pair only
  *   npm run bench -- --model-dir ~/models/llava-onevision-qwen2-0.5b-ov-hf --precisions q4f16 \
  *     --device webgpu --browser-arg=--enable-features=Vulkan   # real weights, real GPU
  *
@@ -14,6 +15,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePrecisions } from '../model-graphs/precisions.ts';
+import { TEST_PHOTOS, type TestPhotoName } from '../test-photos.ts';
 import { defaultOptions, runBench } from './bench.ts';
 import { buildReport, missingFigures, reportMarkdown, writeReport } from './report.ts';
 
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     repeats: { type: 'string' },
     tokens: { type: 'string' },
     'decode-repeats': { type: 'string' },
+    pixels: { type: 'string' },
     'no-webgpu': { type: 'boolean', default: false },
     'model-dir': { type: 'string' },
     device: { type: 'string' },
@@ -50,6 +53,17 @@ if (values.repeats) options.repeats = Math.max(1, Number(values.repeats));
 if (values.tokens) options.decodeTokens = Math.max(2, Number(values.tokens));
 if (values['decode-repeats']) options.decodeRepeats = Math.max(1, Number(values['decode-repeats']));
 if (values['no-webgpu']) options.webgpu = false;
+if (values.pixels !== undefined) {
+  const known = Object.keys(TEST_PHOTOS);
+  options.pixelPhotos = values.pixels
+    .split(',')
+    .filter(Boolean)
+    .map((name) => {
+      if (!known.includes(name))
+        throw new Error(`--pixels: unknown photo ${name} (${known.join(', ')})`);
+      return name as TestPhotoName;
+    });
+}
 if (values['model-dir']) {
   options.modelDir = values['model-dir'];
   options.noKeepPrecisions = [];

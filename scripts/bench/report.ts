@@ -104,7 +104,9 @@ function decodeSteps(runs: SessionRun[]): { steps: number; ms: number } {
 }
 
 function modelFigures(run: ModelRun): { figures: Figure[]; parts: Record<string, number> } {
-  const backend = run.device === 'webgpu' ? 'WebGPU' : 'WASM';
+  const loads = run.loadAverages ?? [];
+  const contention = loads.length > 0 ? `, load ${Math.min(...loads)}–${Math.max(...loads)}` : '';
+  const backend = `${run.device === 'webgpu' ? 'WebGPU' : 'WASM'}${contention}`;
   const base = { model: modelLabel(run), precision: run.precision, backend };
   const figures: Figure[] = [];
   const add = (
