@@ -3,15 +3,10 @@
  * photo: KV-cached decoding against recomputing the whole sequence, stopping, cancelling, streamed
  * text, answer confidence and trimming with the real tokenizer.
  */
-import { join, resolve } from 'node:path';
-import { cat, env, RawImage, Tensor } from '@huggingface/transformers';
-import sharp from 'sharp';
+import { cat, type RawImage, Tensor } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  FIXTURE_MODEL_ID,
-  writeFixtureModel,
-} from '../../../scripts/model-graphs/fixture-model.ts';
-import { ensureTestPhotos, PHOTOS_DIR, TEST_PHOTOS } from '../../../scripts/test-photos.ts';
+import { loadFixtureQualityModel, photoPixels } from '../../../scripts/node-model.ts';
+import { TEST_PHOTOS } from '../../../scripts/test-photos.ts';
 import { conversationTurns } from '../conversation.ts';
 import { PATHWAY_RECIPE } from '../explain-recipes.ts';
 import { presetDtypes } from '../precision.ts';
@@ -19,11 +14,9 @@ import type { GenerationRequest, PromptInfo } from '../protocol.ts';
 import { softmax } from '../scoring.ts';
 import { answerTokenIds, generateText, stopTokenIds } from './generation.ts';
 import { QualityModel } from './quality-model.ts';
-import { loadModelParts } from './runtime.ts';
 import { argmax } from './sampling.ts';
 import { TextStream } from './text-stream.ts';
 
-const MODELS = resolve('.cache/models');
 const PHOTO = 'landscape';
 
 let model: QualityModel;
@@ -89,17 +82,8 @@ async function uncachedGreedy(
 }
 
 beforeAll(async () => {
-  writeFixtureModel(join(MODELS, FIXTURE_MODEL_ID));
-  await ensureTestPhotos();
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = `${MODELS}/`;
-  model = new QualityModel(await loadModelParts(FIXTURE_MODEL_ID, presetDtypes('fp32'), 'cpu'));
-  const { data, info } = await sharp(join(PHOTOS_DIR, TEST_PHOTOS.landscapeJpeg))
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  photo = new RawImage(new Uint8ClampedArray(data), info.width, info.height, 3);
+  model = await loadFixtureQualityModel();
+  photo = await photoPixels(TEST_PHOTOS.landscapeJpeg);
   await model.encode(PHOTO, photo);
 });
 
@@ -216,9 +200,7 @@ describe('generateText at other precisions', () => {
   it.each(['fp16', 'q4'] as const)(
     '%s: float16 or 4-bit graphs generate through the cache like a full recompute',
     async (preset) => {
-      const other = new QualityModel(
-        await loadModelParts(FIXTURE_MODEL_ID, presetDtypes(preset), 'cpu'),
-      );
+      const other = await loadFixtureQualityModel(presetDtypes(preset));
       await other.encode(PHOTO, photo);
       const req = request({ maxNewTokens: 5 });
       const cached = await run(req, Infinity, other);

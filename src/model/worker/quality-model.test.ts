@@ -2,40 +2,19 @@
  * The app's own scoring path (QualityModel + loadModelParts) in Node, on the fixture model and real
  * photographs: what the browser runs, minus the worker and canvas.
  */
-import { join, resolve } from 'node:path';
-import { env, RawImage } from '@huggingface/transformers';
-import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  FIXTURE_MODEL_ID,
-  writeFixtureModel,
-} from '../../../scripts/model-graphs/fixture-model.ts';
-import { ensureTestPhotos, PHOTOS_DIR, TEST_PHOTOS } from '../../../scripts/test-photos.ts';
+import { describe, expect, it, beforeAll } from 'vitest';
+import { loadFixtureQualityModel, photoPixels as photo } from '../../../scripts/node-model.ts';
+import { TEST_PHOTOS } from '../../../scripts/test-photos.ts';
+import { FIXTURE_MODEL_ID } from '../../../scripts/model-graphs/fixture-model.ts';
 import { presetDtypes } from '../precision.ts';
 import { QALIGN_RECIPE, QSIT_RECIPE } from '../recipes.ts';
 import { QualityModel } from './quality-model.ts';
 import { loadModelParts } from './runtime.ts';
 
-const MODELS = resolve('.cache/models');
-
-async function photo(name: string): Promise<RawImage> {
-  const { data, info } = await sharp(join(PHOTOS_DIR, name))
-    .rotate()
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return new RawImage(new Uint8ClampedArray(data), info.width, info.height, 3);
-}
-
 let model: QualityModel;
 
 beforeAll(async () => {
-  writeFixtureModel(join(MODELS, FIXTURE_MODEL_ID));
-  await ensureTestPhotos();
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = `${MODELS}/`;
-  model = new QualityModel(await loadModelParts(FIXTURE_MODEL_ID, presetDtypes('fp32'), 'cpu'));
+  model = await loadFixtureQualityModel();
 });
 
 describe('QualityModel on the fixture', () => {
