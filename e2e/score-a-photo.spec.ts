@@ -9,6 +9,7 @@ import {
   hubRequests,
   loadModel,
   openApp,
+  pasteFile,
   pickPhotos,
   resetHubLog,
   startDownload,
@@ -61,6 +62,15 @@ test('drop a photo on WASM: score, level bars and model info appear', async ({ p
   await expect(score).toHaveText(value.toFixed(2));
   expect(await levelPercentages(page)).toEqual(percentages);
   expect(second).not.toEqual(percentages);
+});
+
+test('a pasted photo is added and scored like a dropped one', async ({ page }) => {
+  await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm' });
+  await loadModel(page);
+  await pasteFile(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('strip-item')).toHaveCount(1);
+  await expect(page.getByTestId('photo-canvas')).toBeVisible();
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
 });
 
 test('a file that is not an image gets a clear message and the app keeps working', async ({

@@ -53,6 +53,19 @@ export async function dropFile(page: Page, path: string, mimeType = 'image/jpeg'
   await page.getByTestId('photo-drop').dispatchEvent('drop', { dataTransfer });
 }
 
+/** Pastes a file into the page, as copying an image and pressing Ctrl+V does. */
+export async function pasteFile(page: Page, path: string, mimeType = 'image/jpeg') {
+  const bytes = [...readFileSync(path)];
+  await page.evaluate(
+    ({ bytes, name, type }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], name, { type }));
+      window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt }));
+    },
+    { bytes, name: basename(path), type: mimeType },
+  );
+}
+
 /** Clears the Hub stand-in's request log. */
 export async function resetHubLog() {
   await fetch(new URL('__reset', HUB_URL), { method: 'POST' });
