@@ -52,6 +52,8 @@ export interface BenchOptions {
   device: LoadSpec['device'];
   /** Extra Chromium flags (e.g. to pick a GPU backend on a machine with a real GPU). */
   browserArgs: string[];
+  /** Measure the variant without num_logits_to_keep before the one with it (order check). */
+  noKeepFirst?: boolean;
   /** Run the WebGPU (SwiftShader) correctness smoke on the fixture. */
   webgpu: boolean;
   /** Preferred port for vite preview (the next free one is used if taken). */
@@ -449,7 +451,9 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       options.onPartial?.(snapshot());
       // Precision by precision, so the with/without num_logits_to_keep pair comes early.
       const plan = [...new Set(models.flatMap((m) => m.precisions))].flatMap((precision) =>
-        models.filter((m) => m.precisions.includes(precision)).map((m) => ({ m, precision })),
+        (options.noKeepFirst ? [...models].reverse() : models)
+          .filter((m) => m.precisions.includes(precision))
+          .map((m) => ({ m, precision })),
       );
       for (const { m: model, precision } of plan) {
         const run = await measureModel(

@@ -29,6 +29,7 @@ const { values } = parseArgs({
     tokens: { type: 'string' },
     'decode-repeats': { type: 'string' },
     pixels: { type: 'string' },
+    'no-keep-first': { type: 'boolean', default: false },
     'no-webgpu': { type: 'boolean', default: false },
     'model-dir': { type: 'string' },
     device: { type: 'string' },
@@ -53,6 +54,7 @@ if (values.repeats) options.repeats = Math.max(1, Number(values.repeats));
 if (values.tokens) options.decodeTokens = Math.max(2, Number(values.tokens));
 if (values['decode-repeats']) options.decodeRepeats = Math.max(1, Number(values['decode-repeats']));
 if (values['no-webgpu']) options.webgpu = false;
+options.noKeepFirst = values['no-keep-first'];
 if (values.pixels !== undefined) {
   const known = Object.keys(TEST_PHOTOS);
   options.pixelPhotos = values.pixels
