@@ -15,7 +15,7 @@ export function benchViteConfig(outDir: string, port: number): InlineConfig {
   return {
     ...app,
     configFile: false,
-    logLevel: 'warn',
+    logLevel: 'error',
     // public/ holds the test fixture under models/: the benchmark links its own model folders.
     publicDir: false,
     build: {
