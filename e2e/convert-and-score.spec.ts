@@ -13,7 +13,11 @@ import { openApp, pickPhotos, testPhoto } from './support/app.ts';
 test('a converted checkpoint served from public/models scores a photo with the Q-SiT recipe', async ({
   page,
 }) => {
-  await openApp(page, { device: 'wasm', model: `local:${CONVERTED_MODEL_NAME}` });
+  await openApp(page, {
+    device: 'wasm',
+    model: `local:${CONVERTED_MODEL_NAME}`,
+    precision: 'q4',
+  });
   await expect(page.getByTestId('model-ready')).toContainText(CONVERTED_MODEL_NAME);
   await expect(page.getByTestId('model-precision')).toHaveText('q4');
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));

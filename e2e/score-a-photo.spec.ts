@@ -34,7 +34,8 @@ test('drop a photo on WASM: score, level bars and model info appear', async ({ p
   await expect(page.getByTestId('download-size')).toHaveText(/\d+(\.\d)? MB/);
   await loadModel(page);
   await expect(page.getByTestId('model-backend')).toHaveText('WASM (CPU)');
-  await expect(page.getByTestId('model-precision')).toHaveText('q4');
+  // WASM defaults to 8-bit weights (faster than 4-bit on the CPU).
+  await expect(page.getByTestId('model-precision')).toHaveText('q8');
 
   await dropFile(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
   const score = page.getByTestId('score-value');
@@ -50,7 +51,7 @@ test('drop a photo on WASM: score, level bars and model info appear', async ({ p
   const meta = page.getByTestId('score-meta');
   await expect(meta).toContainText('llava-hf/llava-onevision-qwen2-0.5b-ov-hf');
   await expect(meta).toContainText('WASM (CPU)');
-  await expect(meta).toContainText('q4');
+  await expect(meta).toContainText('q8');
   await expect(meta).toContainText(/Time\s*\d/);
 
   // A second photo is scored too, and the first stays reachable with its own result.

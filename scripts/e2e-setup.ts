@@ -10,7 +10,7 @@ import { ensureTestPhotos } from './test-photos.ts';
 export const E2E_FIXTURE_DIR = resolve('public/models', FIXTURE_MODEL_ID);
 
 const started = performance.now();
-const fixture = writeFixtureModel(E2E_FIXTURE_DIR, ['fp32', 'q4', 'fp16']);
+const fixture = writeFixtureModel(E2E_FIXTURE_DIR, ['fp32', 'q4', 'q8', 'fp16']);
 await ensureTestPhotos();
 await (await import('./convert/e2e-model.ts')).ensureConvertedTestModel(); // converted Q-SiT-mini stand-in
 console.log(

@@ -18,13 +18,13 @@ const caps = (change: Partial<Capabilities>): Capabilities => ({
 });
 
 describe('defaultRuntime', () => {
-  it('picks fp16 weights on WebGPU with shader-f16, q4 on plain WebGPU, and WASM otherwise', () => {
+  it('picks q4f16 on WebGPU with shader-f16, q4 on plain WebGPU, and q8 on WASM', () => {
     expect(defaultRuntime(caps({ webgpu: true, shaderF16: true }))).toEqual({
       device: 'webgpu',
       preset: 'q4f16',
     });
     expect(defaultRuntime(caps({ webgpu: true }))).toEqual({ device: 'webgpu', preset: 'q4' });
-    expect(defaultRuntime(caps({}))).toEqual({ device: 'wasm', preset: 'q4' });
+    expect(defaultRuntime(caps({}))).toEqual({ device: 'wasm', preset: 'q8' });
   });
 });
 

@@ -78,7 +78,10 @@ export type Device = 'webgpu' | 'wasm';
 export function defaultRuntime(caps: Capabilities): { device: Device; preset: PresetName } {
   if (caps.webgpu && caps.shaderF16) return { device: 'webgpu', preset: 'q4f16' };
   if (caps.webgpu) return { device: 'webgpu', preset: 'q4' };
-  return { device: 'wasm', preset: 'q4' };
+  // On the CPU, 8-bit beats 4-bit: onnxruntime-web's MatMulInteger is fast in WASM while its 4-bit
+  // MatMulNBits is not (docs/BENCHMARKS.md: full-size score 12.9 s vs 27.4 s, decode 11 vs 0.9
+  // tokens/s), for about the same download.
+  return { device: 'wasm', preset: 'q8' };
 }
 
 /** A preset as a per-session dtype map. */

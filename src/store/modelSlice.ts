@@ -225,7 +225,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
           ? (precisionParam as PresetName)
           : device === defaults.device
             ? defaults.preset
-            : 'q4';
+            : defaultRuntime({ ...caps, webgpu: device === 'webgpu' }).preset;
       const recipe = RECIPES[params.get('recipe') ?? 'qsit'] ?? QSIT_RECIPE;
       patch({
         caps,
