@@ -157,6 +157,8 @@ test('asking for WebGPU where there is none runs on WASM and says why', async ({
     const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
     return Boolean(gpu && (await gpu.requestAdapter()));
   });
+  // Skipped only where a WebGPU adapter exists after all (then there is nothing to fall back
+  // from; the webgpu project covers that browser). The wasm project has none, so it runs there.
   test.skip(hasAdapter, 'this browser has a WebGPU adapter; the WebGPU project covers it');
   await expect(page.getByTestId('model-notice')).toContainText('WebGPU was asked for');
   await expect(page.getByTestId('model-backend')).toHaveText('WASM (CPU)');
