@@ -122,10 +122,12 @@ test('with the network off, a second visit still opens the app, loads the model 
 test('the download shows per-file progress with MB/s before the model is ready', async ({
   page,
 }) => {
+  // fp32: the fixture's largest files, so the throttled download lasts seconds, not a blink.
   await openApp(page, {
     maxTokens: SHORT_DESCRIPTION,
     device: 'wasm',
     model: 'test/slow-download',
+    precision: 'fp32',
   });
   await startDownload(page);
   const rows = page.getByTestId('file-progress');
