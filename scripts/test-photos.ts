@@ -88,7 +88,7 @@ export const ladderSourcePath = (name: (typeof LADDER_SOURCES)[number]): string 
   join(PHOTOS_DIR, 'sources', `${name}.jpg`);
 
 /** Finds mate-backgrounds' nature photos, unpacking the Debian package here if need be. */
-function originalsDir(): string {
+export function originalsDir(): string {
   if (existsSync(join(INSTALLED, 'Dune.jpg'))) return INSTALLED;
   const unpacked = join(DEB_DIR, 'mate-backgrounds', 'usr/share/backgrounds/mate/nature');
   if (existsSync(join(unpacked, 'Dune.jpg'))) return unpacked;

@@ -7,6 +7,7 @@ import { PhotoStrip } from './components/PhotoStrip/PhotoStrip.tsx';
 import { PhotoView } from './components/PhotoView/PhotoView.tsx';
 import { PixelAnalysis } from './components/PixelAnalysis/PixelAnalysis.tsx';
 import { ScoreCard } from './components/ScoreCard/ScoreCard.tsx';
+import { WorkProgress } from './components/WorkProgress/WorkProgress.tsx';
 import { useChatActions } from './store/hooks/useChat.ts';
 import { useModelActions } from './store/hooks/useModel.ts';
 import { useSelectedPhoto } from './store/hooks/usePhotos.ts';
@@ -35,6 +36,7 @@ export function App() {
       <div className="app__body">
         <aside className="app__photos">
           <PhotoDrop compact={photo !== null} />
+          <WorkProgress />
           <PhotoStrip />
         </aside>
         <main className="app__main">

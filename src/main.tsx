@@ -2,13 +2,23 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { registerOfflineSupport } from './offline/register.ts';
+import { AppStoreProvider, createAppStore } from './store/index.ts';
+import { createBrowserServices } from './store/browser-services.ts';
 import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+
+const services = createBrowserServices();
+const store = createAppStore(services);
+// Once the page has settled, get the pixels worker ready for the first drop.
+window.setTimeout(() => services.pixels.warmUp(), 1500);
+
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <AppStoreProvider store={store}>
+      <App />
+    </AppStoreProvider>
   </StrictMode>,
 );
 

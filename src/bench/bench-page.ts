@@ -9,7 +9,8 @@ import { presetDtypes } from '../model/precision.ts';
 import type { LoadSettings } from '../model/protocol.ts';
 import { QSIT_RECIPE } from '../model/recipes.ts';
 import { DEFAULT_HUB_HOST } from '../model/source.ts';
-import { analysePhoto, decodePhoto, forgetPhoto, type DecodedPhoto } from '../pixels/client.ts';
+import { fromWorker } from '../lib/worker-bridge.ts';
+import { PixelsClient, type DecodedPhoto } from '../pixels/client.ts';
 import type {
   BenchPageApi,
   DecodeFigures,
@@ -28,6 +29,7 @@ const MODEL_CACHE = 'transformers-cache';
 let worker: Worker | null = null;
 let client: ModelClient | null = null;
 const photos = new Map<string, Promise<DecodedPhoto>>();
+const pixels = new PixelsClient();
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -59,7 +61,7 @@ function decoded(url: string): Promise<DecodedPhoto> {
   if (!photo) {
     photo = fetch(url)
       .then((response) => response.blob())
-      .then((blob) => decodePhoto(blob));
+      .then((blob) => pixels.decode(blob));
     photos.set(url, photo);
   }
   return photo;
@@ -73,7 +75,7 @@ function requireClient(): ModelClient {
 const api: BenchPageApi = {
   async load(spec: LoadSpec): Promise<LoadFigures> {
     api.unload();
-    client = new ModelClient(() => {}, startTimedWorker);
+    client = new ModelClient(() => {}, { createWorker: fromWorker(startTimedWorker) });
     const settings: LoadSettings = {
       source: { kind: 'local', id: spec.modelId },
       device: spec.device,
@@ -105,8 +107,7 @@ const api: BenchPageApi = {
     const pageStart = now();
     const started = performance.now();
     // As the UI does: a copy of the decoded bitmap is transferred to the model worker.
-    const image = await createImageBitmap(photo.bitmap);
-    const result = await model.score(photoId, image, QSIT_RECIPE);
+    const result = await model.score(photoId, () => createImageBitmap(photo.bitmap), QSIT_RECIPE);
     const endToEndMs = performance.now() - started;
     const pageEnd = now();
     return {
@@ -126,7 +127,6 @@ const api: BenchPageApi = {
     const photo = await decoded(photoUrl);
     await takeRuns();
     const started = performance.now();
-    const image = await createImageBitmap(photo.bitmap);
     const result = await model.generate(
       {
         photoId,
@@ -136,7 +136,7 @@ const api: BenchPageApi = {
         repetitionPenalty: 1,
         contextTokens: 32768,
       },
-      image,
+      () => createImageBitmap(photo.bitmap),
       () => {},
     );
     return {
@@ -152,11 +152,11 @@ const api: BenchPageApi = {
   async pixels(photoUrl: string): Promise<PixelFigures> {
     const blob = await (await fetch(photoUrl)).blob();
     const started = performance.now();
-    const photo = await decodePhoto(blob);
+    const photo = await pixels.decode(blob);
     const decodedAt = performance.now();
-    await analysePhoto(photo);
+    await pixels.analyse(photo);
     const done = performance.now();
-    forgetPhoto(photo);
+    pixels.forget(photo);
     photo.bitmap.close();
     return {
       width: photo.sourceWidth,

@@ -1,8 +1,16 @@
 /**
- * The UI's only way to the model worker. Every call returns a promise and takes an AbortSignal;
- * events without a request (download progress, stages) go to `onEvent`. A crashed worker fails its
- * pending calls and is recreated on the next call.
+ * The UI's only way to the model worker, over the worker bridge (src/lib/worker-bridge.ts). Every
+ * call returns a promise, takes an AbortSignal that reaches the worker, and fails with a
+ * ModelCallError the UI can explain. Events without a call (download progress, stages) go to
+ * `onEvent`; a crashed or hung worker is replaced and `onCrash` says so.
  */
+import {
+  BridgeError,
+  expectEvent,
+  fromWorker,
+  WorkerBridge,
+  type WorkerPort,
+} from '../lib/worker-bridge.ts';
 import type { Capabilities } from './precision.ts';
 import type {
   GenerationRequest,
@@ -26,11 +34,43 @@ export class ModelCallError extends Error {
   }
 }
 
-type Pending = {
-  resolve: (event: ModelEvent) => void;
-  reject: (error: ModelCallError) => void;
-  progress?: (event: ModelEvent) => void;
-};
+/** What a generation reports while it runs. */
+export type GenerationProgress = Extract<
+  ModelEvent,
+  { type: 'generation-started' | 'generation-delta' }
+>;
+
+/** Where the pixels for a photo come from when the worker needs them: a copy it may transfer. */
+export type ImageSource = () => Promise<ImageBitmap>;
+
+/** What the rest of the app asks of the model (the store is given one; tests give a fake). */
+export interface ModelService {
+  /** What the device offers (WebGPU, shader-f16, threads). */
+  probe(): Promise<Capabilities>;
+  /** Sizes and cache state of the files a load would read. */
+  inspect(settings: LoadSettings): Promise<ModelFileInfo[]>;
+  /** Downloads and loads; aborting stops the download (the worker is replaced). */
+  load(settings: LoadSettings, signal?: AbortSignal): Promise<LoadedModel>;
+  /** Scores a photo. */
+  score(
+    photoId: string,
+    image: ImageSource,
+    recipe: ScoringRecipe,
+    signal?: AbortSignal,
+  ): Promise<ScoreResult>;
+  /**
+   * Generates text about a photo (a description or an answer), reporting the prompt and each
+   * step's text. The image is read only if the worker no longer holds the photo's features.
+   */
+  generate(
+    request: GenerationRequest,
+    image: ImageSource,
+    onProgress: (event: GenerationProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<GenerationResult>;
+  /** Frees what the worker holds for a photo. */
+  forget(photoId: string): void;
+}
 
 /** Events that report a call's progress without ending it. */
 const PROGRESS_EVENTS: ReadonlySet<ModelEvent['type']> = new Set([
@@ -38,160 +78,173 @@ const PROGRESS_EVENTS: ReadonlySet<ModelEvent['type']> = new Set([
   'generation-delta',
 ]);
 
-/** What a generation reports while it runs. */
-export type GenerationProgress = Extract<
-  ModelEvent,
-  { type: 'generation-started' | 'generation-delta' }
->;
+/** A score or a token step this long after the worker started it (or after its last step) is a hang. */
+const HANG_MS = 180_000;
 
-/** Starts the app's model worker. */
-function startModelWorker(): Worker {
-  return new Worker(new URL('./worker/index.ts', import.meta.url), {
-    type: 'module',
-    name: 'model',
+const startModelWorker = () =>
+  new Worker(new URL('./worker/index.ts', import.meta.url), { type: 'module', name: 'model' });
+
+const cancelledDetail: ModelError = { kind: 'cancelled', message: 'Cancelled.', advice: '' };
+
+/** The explanation for any way a call can fail. */
+function explain(error: unknown): ModelCallError {
+  if (error instanceof ModelCallError) return error;
+  if (error instanceof BridgeError) {
+    if (error.kind === 'cancelled')
+      return new ModelCallError({ ...cancelledDetail, message: error.message });
+    return new ModelCallError({
+      kind: 'unknown',
+      message: error.message,
+      advice:
+        'Try again. If it happens again, choose a smaller precision or WASM in Model settings.',
+    });
+  }
+  return new ModelCallError({
+    kind: 'unknown',
+    message: error instanceof Error ? error.message : String(error),
+    advice: '',
   });
 }
 
-export class ModelClient {
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+export interface ModelClientOptions {
+  /** Told when the worker died (its model is gone) with why. */
+  onCrash?: (error: ModelError) => void;
+  /** Starts a worker; the benchmark page wraps the same worker with run timing, tests pass fakes. */
+  createWorker?: () => WorkerPort;
+  hangMs?: number;
+}
 
-  /**
-   * `createWorker` is for the benchmark page only (src/bench/), which starts the same worker
-   * wrapped with onnxruntime run timing; the app always uses the default.
-   */
-  constructor(
-    private readonly onEvent: (event: ModelEvent) => void,
-    private readonly createWorker: () => Worker = startModelWorker,
-  ) {}
+export class ModelClient implements ModelService {
+  private readonly bridge: WorkerBridge<ModelRequest, ModelEvent>;
+  private readonly hangMs: number;
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const worker = this.createWorker();
-    worker.onmessage = (e: MessageEvent<ModelEvent>) => this.receive(e.data);
-    worker.onerror = (e) => this.crash(`The model worker crashed: ${e.message || 'unknown error'}`);
-    worker.onmessageerror = () => this.crash('The model worker sent an unreadable message.');
-    this.worker = worker;
-    return worker;
-  }
-
-  private receive(event: ModelEvent) {
-    if ('id' in event && PROGRESS_EVENTS.has(event.type)) {
-      // After a cancel the call is gone, so a late step's text is dropped here.
-      this.pending.get(event.id)?.progress?.(event);
-    } else if ('id' in event) {
-      const waiter = this.pending.get(event.id);
-      this.pending.delete(event.id);
-      if (event.type === 'failed') waiter?.reject(new ModelCallError(event.error));
-      else waiter?.resolve(event);
-    }
-    this.onEvent(event);
-  }
-
-  /** Fails every pending call and drops the worker; the next call starts a fresh one. */
-  private crash(message: string) {
-    this.worker?.terminate();
-    this.worker = null;
-    const error = new ModelCallError({
-      kind: 'unknown',
-      message,
-      advice: 'Load the model again. If it crashes again, choose a smaller precision or WASM.',
+  constructor(onEvent: (event: ModelEvent) => void, options: ModelClientOptions = {}) {
+    this.hangMs = options.hangMs ?? HANG_MS;
+    this.bridge = new WorkerBridge<ModelRequest, ModelEvent>({
+      create: options.createWorker ?? fromWorker(startModelWorker),
+      cancel: (id) => ({ type: 'cancel', id }),
+      failure: (event) => (event.type === 'failed' ? new ModelCallError(event.error) : null),
+      isProgress: (event) => PROGRESS_EVENTS.has(event.type),
+      onEvent: (event) => onEvent(event),
+      onRestart: (reason) =>
+        options.onCrash?.({
+          kind: 'unknown',
+          message: reason.message,
+          advice:
+            'The model is loaded again by itself. If it keeps crashing, choose a smaller precision or WASM.',
+        }),
+      crashMessage: (detail) => `The model worker stopped (${detail}).`,
     });
-    for (const waiter of this.pending.values()) waiter.reject(error);
-    this.pending.clear();
-    this.onEvent({ type: 'failed', id: 0, error: error.detail });
   }
 
-  private call<T extends ModelEvent['type']>(
+  private async call<T extends ModelEvent['type']>(
+    type: T,
     build: (id: number) => ModelRequest,
-    expect: T,
-    signal?: AbortSignal,
-    transfer: Transferable[] = [],
-    progress?: (event: ModelEvent) => void,
+    options: {
+      signal?: AbortSignal;
+      hang?: boolean;
+      onProgress?: (event: ModelEvent) => void;
+    } = {},
   ): Promise<Extract<ModelEvent, { type: T }>> {
-    const id = this.nextId++;
-    const worker = this.ensureWorker();
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new ModelCallError({ kind: 'cancelled', message: 'Cancelled.', advice: '' }));
-        return;
-      }
-      const onAbort = () => {
-        worker.postMessage({ type: 'cancel', id } satisfies ModelRequest);
-        this.pending.delete(id);
-        reject(new ModelCallError({ kind: 'cancelled', message: 'Cancelled.', advice: '' }));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, {
-        progress,
-        resolve: (event) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (event.type === expect) resolve(event as Extract<ModelEvent, { type: T }>);
-        },
-        reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
+    try {
+      const event = await this.bridge.call({
+        prepare: (id) => ({ message: build(id) }),
+        signal: options.signal,
+        hangMs: options.hang ? this.hangMs : undefined,
+        onProgress: options.onProgress,
       });
-      worker.postMessage(build(id), transfer);
-    });
+      return expectEvent(event, type);
+    } catch (error) {
+      throw explain(error);
+    }
   }
 
-  /** What the device offers (WebGPU, shader-f16, threads). */
   async probe(): Promise<Capabilities> {
-    return (await this.call((id) => ({ type: 'probe', id }), 'probed')).caps;
+    return (await this.call('probed', (id) => ({ type: 'probe', id }))).caps;
   }
 
-  /** Sizes and cache state of the files a load would read. */
   async inspect(settings: LoadSettings): Promise<ModelFileInfo[]> {
-    return (await this.call((id) => ({ type: 'inspect', id, settings }), 'inspected')).files;
+    return (await this.call('inspected', (id) => ({ type: 'inspect', id, settings }))).files;
   }
 
   async load(settings: LoadSettings, signal?: AbortSignal): Promise<LoadedModel> {
-    return (await this.call((id) => ({ type: 'load', id, settings }), 'loaded', signal)).model;
+    // A download cannot be interrupted inside transformers.js: stopping it means stopping the
+    // worker. Nothing half-written stays behind (the library caches a file only once complete).
+    const stop = () =>
+      this.bridge.terminate(new BridgeError('cancelled', 'The download was cancelled.'));
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      if (signal?.aborted) throw new BridgeError('cancelled', 'The download was cancelled.');
+      return (await this.call('loaded', (id) => ({ type: 'load', id, settings }))).model;
+    } catch (error) {
+      throw explain(error);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
   }
 
-  /** Scores a photo; `image` is transferred to the worker (pass a copy you can spare). */
   async score(
     photoId: string,
-    image: ImageBitmap,
+    image: ImageSource,
     recipe: ScoringRecipe,
     signal?: AbortSignal,
   ): Promise<ScoreResult> {
-    const event = await this.call(
-      (id) => ({ type: 'score', id, photoId, image, recipe }),
-      'scored',
-      signal,
-      [image],
-    );
-    return event.result;
+    try {
+      const event = await this.bridge.call({
+        prepare: async (id) => {
+          const bitmap = await image();
+          return {
+            message: { type: 'score', id, photoId, image: bitmap, recipe },
+            transfer: [bitmap],
+          };
+        },
+        discard: ({ message }) => (message.type === 'score' ? message.image.close() : undefined),
+        signal,
+        hangMs: this.hangMs,
+      });
+      return expectEvent(event, 'scored').result;
+    } catch (error) {
+      throw explain(error);
+    }
   }
 
-  /**
-   * Generates text about a photo (a description or an answer), reporting the prompt and each
-   * step's text to `onProgress`. `image` is transferred and used only if the worker has not
-   * encoded this photo yet. Aborting stops generation between two tokens.
-   */
   async generate(
     request: GenerationRequest,
-    image: ImageBitmap,
+    image: ImageSource,
     onProgress: (event: GenerationProgress) => void,
     signal?: AbortSignal,
   ): Promise<GenerationResult> {
-    if (signal?.aborted) image.close();
-    const event = await this.call(
-      (id) => ({ type: 'generate', id, image, request }),
-      'generated',
-      signal,
-      [image],
-      (e) => onProgress(e as GenerationProgress),
-    );
-    return event.result;
+    const run = async (withImage: boolean) => {
+      try {
+        return await this.bridge.call({
+          prepare: async (id) => {
+            const bitmap = withImage ? await image() : undefined;
+            return {
+              message: { type: 'generate', id, image: bitmap, request },
+              transfer: bitmap ? [bitmap] : [],
+            };
+          },
+          discard: ({ message }) =>
+            message.type === 'generate' ? message.image?.close() : undefined,
+          signal,
+          hangMs: this.hangMs,
+          onProgress: (e) => onProgress(e as GenerationProgress),
+        });
+      } catch (error) {
+        throw explain(error);
+      }
+    };
+    // Most questions are about a photo the worker has encoded: ask without pixels first.
+    let event = await run(false);
+    if (event.type === 'needs-image') event = await run(true);
+    try {
+      return expectEvent(event, 'generated').result;
+    } catch (error) {
+      throw explain(error);
+    }
   }
 
-  /** Frees what the worker holds for a photo (its encoded image). */
-  forget(photoId: string) {
-    this.worker?.postMessage({ type: 'forget-photo', photoId } satisfies ModelRequest);
+  forget(photoId: string): void {
+    this.bridge.notify({ type: 'forget-photo', photoId });
   }
 }

@@ -54,7 +54,8 @@ export type ModelRequest =
   | { type: 'score'; id: number; photoId: string; image: ImageBitmap; recipe: ScoringRecipe }
   | { type: 'forget-photo'; photoId: string }
   | { type: 'cancel'; id: number }
-  | { type: 'generate'; id: number; image: ImageBitmap; request: GenerationRequest };
+  /** `image` may be left out when the worker is likely to hold the photo's features; it answers `needs-image` if not. */
+  | { type: 'generate'; id: number; image?: ImageBitmap; request: GenerationRequest };
 
 /** How the next token is chosen: the most probable one, or drawn (temperature, nucleus). */
 export type Sampling =
@@ -134,6 +135,8 @@ export interface FileProgress {
 }
 
 export type ModelEvent =
+  /** The worker began a call (hang timeouts count from here, not from when it was queued). */
+  | { type: 'started'; id: number }
   | { type: 'probed'; id: number; caps: Capabilities }
   | { type: 'inspected'; id: number; files: ModelFileInfo[] }
   | { type: 'load-stage'; stage: string }
@@ -152,6 +155,8 @@ export type ModelEvent =
       tokensPerSecond: number;
     }
   | { type: 'generated'; id: number; result: GenerationResult }
+  /** A generation was asked without pixels for a photo whose features the worker no longer holds. */
+  | { type: 'needs-image'; id: number }
   | { type: 'failed'; id: number; error: ModelError };
 
 /** A failure the UI can explain: what happened and what to do. */

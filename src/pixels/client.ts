@@ -1,8 +1,16 @@
 /**
- * The UI's only door to the pixels worker: decode a dropped file, then measure it. Every call
- * takes an AbortSignal; a worker that crashes or hangs is terminated and a fresh one is started on
- * the next call, and the calls it was serving reject with a clear message.
+ * The UI's only door to the pixels worker: decode a dropped file, then measure it. Calls go
+ * through the worker bridge (src/lib/worker-bridge.ts): each takes an AbortSignal that reaches the
+ * worker, a call that hangs for a minute after the worker started it fails alone, and a crashed
+ * worker is replaced (decodes and measures are safe to run again, so they are retried once).
  */
+import {
+  BridgeError,
+  expectEvent,
+  fromWorker,
+  WorkerBridge,
+  type WorkerPort,
+} from '../lib/worker-bridge.ts';
 import type { ExifSummary, PixelAnalysis, PixelsEvent, PixelsRequest } from './protocol.ts';
 
 export type {
@@ -41,185 +49,149 @@ export class PixelAnalysisError extends Error {
   override name = 'PixelAnalysisError';
 }
 
-/** A decode that takes longer than this is treated as a hang: the worker is replaced. */
-const DECODE_TIMEOUT_MS = 60_000;
-const ANALYSE_TIMEOUT_MS = 60_000;
-
-interface Pending {
-  resolve: (event: PixelsEvent) => void;
-  reject: (error: Error) => void;
+/** What the rest of the app asks of pixel work (the store is given one; tests give a fake). */
+export interface PixelsService {
+  /** Decodes a file in the worker (never on the main thread). */
+  decode(file: Blob, signal?: AbortSignal): Promise<DecodedPhoto>;
+  /** Measures and maps for a decoded photo. */
+  analyse(photo: DecodedPhoto, signal?: AbortSignal): Promise<PixelAnalysis>;
+  /** Lets the worker drop the pixels it kept for a photo. */
+  forget(photo: DecodedPhoto): void;
+  /** Starts the worker and compiles its measures, so the first drop meets warm code. */
+  warmUp(): void;
 }
 
-let worker: Worker | null = null;
-/** Bumped each time a worker starts; pixels kept by an older worker are gone. */
-let generation = 0;
-let nextId = 1;
-const pending = new Map<number, Pending>();
-/** Which worker-kept pixels belong to which bitmap we handed out. */
-const keptPixels = new WeakMap<ImageBitmap, { key: number; generation: number }>();
+/** A call that runs this long after the worker started it counts as a hang. */
+const DECODE_HANG_MS = 60_000;
+const ANALYSE_HANG_MS = 60_000;
 
-function replaceWorker(message: string): void {
-  worker?.terminate();
-  worker = null;
-  const waiting = [...pending.values()];
-  pending.clear();
-  for (const p of waiting) p.reject(new PhotoDecodeError(message));
+const startPixelsWorker = fromWorker(
+  () =>
+    new Worker(new URL('./worker/pixels.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'pixels',
+    }),
+);
+
+export interface PixelsClientOptions {
+  /** Starts a worker (tests pass a fake one). */
+  createWorker?: () => WorkerPort;
+  /** Copies a bitmap that may be transferred (createImageBitmap in the browser). */
+  copyBitmap?: (bitmap: ImageBitmap) => Promise<ImageBitmap>;
+  decodeHangMs?: number;
+  analyseHangMs?: number;
 }
 
-function ensureWorker(): Worker {
-  if (worker) return worker;
-  const w = new Worker(new URL('./worker/pixels.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'pixels',
-  });
-  generation += 1;
-  w.onmessage = (message: MessageEvent<PixelsEvent>) => {
-    const event = message.data;
-    const waiting = pending.get(event.id);
-    if (!waiting) {
-      // The caller gave up (aborted); free what the worker sent anyway.
-      if (event.type === 'decoded') event.bitmap.close();
-      return;
-    }
-    pending.delete(event.id);
-    waiting.resolve(event);
-  };
-  w.onerror = (error: ErrorEvent) => {
-    error.preventDefault();
-    replaceWorker(
-      'The photo reader stopped unexpectedly (the file may be too large or damaged). Other photos are not affected; try again.',
-    );
-  };
-  w.onmessageerror = () =>
-    replaceWorker('The photo reader sent a message the page could not read.');
-  worker = w;
-  return w;
-}
+export class PixelsClient implements PixelsService {
+  private readonly bridge: WorkerBridge<PixelsRequest, PixelsEvent>;
+  /** Which worker-kept pixels belong to which bitmap we handed out (and which worker kept them). */
+  private readonly keptPixels = new WeakMap<ImageBitmap, { key: number; worker: number }>();
+  private readonly copyBitmap: (bitmap: ImageBitmap) => Promise<ImageBitmap>;
+  private readonly decodeHangMs: number;
+  private readonly analyseHangMs: number;
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
-}
-
-/** Sends one request and waits for its answer, honouring the signal and a hang timeout. */
-function call(
-  build: (id: number) => PixelsRequest,
-  transfer: Transferable[],
-  timeoutMs: number,
-  timeoutMessage: string,
-  signal?: AbortSignal,
-): Promise<PixelsEvent> {
-  if (signal?.aborted) return Promise.reject(abortReason(signal));
-  const w = ensureWorker();
-  const id = nextId++;
-  return new Promise<PixelsEvent>((resolve, reject) => {
-    const cleanup = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const onAbort = () => {
-      if (!pending.delete(id)) return;
-      cleanup();
-      worker?.postMessage({ type: 'cancel', id } satisfies PixelsRequest);
-      reject(abortReason(signal!));
-    };
-    const timer = setTimeout(() => {
-      if (!pending.has(id)) return;
-      pending.delete(id);
-      cleanup();
-      reject(new PhotoDecodeError(timeoutMessage));
-      replaceWorker('The photo reader was restarted because another photo got stuck; try again.');
-    }, timeoutMs);
-    pending.set(id, {
-      resolve: (event) => {
-        cleanup();
-        resolve(event);
+  constructor(options: PixelsClientOptions = {}) {
+    this.copyBitmap = options.copyBitmap ?? ((b) => createImageBitmap(b));
+    this.decodeHangMs = options.decodeHangMs ?? DECODE_HANG_MS;
+    this.analyseHangMs = options.analyseHangMs ?? ANALYSE_HANG_MS;
+    this.bridge = new WorkerBridge<PixelsRequest, PixelsEvent>({
+      create: options.createWorker ?? startPixelsWorker,
+      cancel: (id) => ({ type: 'cancel', id }),
+      failure: (event) =>
+        event.type === 'failed'
+          ? event.kind === 'photo'
+            ? new PhotoDecodeError(event.message)
+            : new PhotoDecodeError(`This photo could not be read (${event.message}).`)
+          : null,
+      // A decode the caller gave up on still arrives: free its bitmap.
+      onEvent: (event) => {
+        if (event.type === 'decoded') event.bitmap.close();
       },
-      reject: (error) => {
-        cleanup();
-        reject(error);
-      },
+      crashMessage: (detail) =>
+        `The photo reader stopped (${detail}); the file may be too large or damaged. Other photos are not affected.`,
     });
-    signal?.addEventListener('abort', onAbort, { once: true });
-    w.postMessage(build(id), transfer);
-  });
-}
-
-/** Decode a dropped file in the pixels worker (never on the main thread). */
-export async function decodePhoto(file: Blob, signal?: AbortSignal): Promise<DecodedPhoto> {
-  const event = await call(
-    (id) => ({ type: 'decode', id, file }),
-    [],
-    DECODE_TIMEOUT_MS,
-    'Reading this photo took too long and was stopped. The file may be damaged or far too large.',
-    signal,
-  );
-  if (event.type === 'failed') {
-    throw new PhotoDecodeError(
-      event.kind === 'photo' ? event.message : `This photo could not be read (${event.message}).`,
-    );
   }
-  if (event.type !== 'decoded')
-    throw new PhotoDecodeError('The photo reader answered out of turn.');
-  const { pixelsKey, ...info } = event.info;
-  keptPixels.set(event.bitmap, { key: pixelsKey, generation });
-  return { ...info, bitmap: event.bitmap };
-}
 
-/** Measures and maps for a decoded photo, in the worker. */
-export async function analysePhoto(
-  photo: DecodedPhoto,
-  signal?: AbortSignal,
-): Promise<PixelAnalysis> {
-  const about = {
-    sourceWidth: photo.sourceWidth,
-    sourceHeight: photo.sourceHeight,
-    format: photo.format,
-  };
-  const slow = 'Measuring this photo took too long and was stopped.';
-  const kept = keptPixels.get(photo.bitmap);
-  let event: PixelsEvent | null = null;
-  if (kept && kept.generation === generation && worker) {
-    event = await call(
-      (id) => ({ type: 'analyse', id, pixelsKey: kept.key, ...about }),
-      [],
-      ANALYSE_TIMEOUT_MS,
-      slow,
+  /** Workers started so far minus one (0 until the first crash). */
+  get restarts(): number {
+    return Math.max(0, this.bridge.restarts);
+  }
+
+  async decode(file: Blob, signal?: AbortSignal): Promise<DecodedPhoto> {
+    const event = expectEvent(
+      await this.bridge.call({
+        prepare: (id) => ({ message: { type: 'decode', id, file } }),
+        signal,
+        hangMs: this.decodeHangMs,
+        hangMessage:
+          'Reading this photo took too long and was stopped. The file may be damaged or far too large.',
+        retry: true,
+      }),
+      'decoded',
+    );
+    const { pixelsKey, ...info } = event.info;
+    this.keptPixels.set(event.bitmap, { key: pixelsKey, worker: this.bridge.restarts });
+    return { ...info, bitmap: event.bitmap };
+  }
+
+  async analyse(photo: DecodedPhoto, signal?: AbortSignal): Promise<PixelAnalysis> {
+    const about = {
+      sourceWidth: photo.sourceWidth,
+      sourceHeight: photo.sourceHeight,
+      format: photo.format,
+    };
+    const hang = {
       signal,
-    );
+      hangMs: this.analyseHangMs,
+      hangMessage: 'Measuring this photo took too long and was stopped.',
+      retry: true,
+    };
+    try {
+      const kept = this.keptPixels.get(photo.bitmap);
+      let event: PixelsEvent | null = null;
+      if (kept && kept.worker === this.bridge.restarts && this.bridge.running) {
+        event = await this.bridge.call({
+          ...hang,
+          // Re-sent to a fresh worker, the key would name another photo's pixels: send 0, and
+          // the worker answers that it needs them.
+          prepare: (id) => {
+            const valid = this.bridge.running && kept.worker === this.bridge.restarts;
+            return { message: { type: 'analyse', id, pixelsKey: valid ? kept.key : 0, ...about } };
+          },
+        });
+      }
+      if (!event || event.type === 'analysis-needs-pixels') {
+        // The worker no longer holds this photo's pixels: send it a copy (moved, not cloned).
+        event = await this.bridge.call({
+          ...hang,
+          prepare: async (id) => {
+            const copy = await this.copyBitmap(photo.bitmap);
+            return {
+              message: { type: 'analyse', id, pixelsKey: 0, bitmap: copy, ...about },
+              transfer: [copy],
+            };
+          },
+          discard: ({ message }) =>
+            message.type === 'analyse' ? message.bitmap?.close() : undefined,
+        });
+      }
+      return expectEvent(event, 'analysed').analysis;
+    } catch (error) {
+      if (error instanceof BridgeError && error.kind === 'cancelled') throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new PixelAnalysisError(`This photo could not be measured (${reason}).`);
+    }
   }
-  if (!event || event.type === 'analysis-needs-pixels') {
-    // The worker no longer holds this photo's pixels: send it a copy of the bitmap (moved, not cloned).
-    const copy = await createImageBitmap(photo.bitmap);
-    event = await call(
-      (id) => ({ type: 'analyse', id, pixelsKey: 0, bitmap: copy, ...about }),
-      [copy],
-      ANALYSE_TIMEOUT_MS,
-      slow,
-      signal,
-    );
-  }
-  if (event.type === 'failed') {
-    throw new PixelAnalysisError(`This photo could not be measured (${event.message}).`);
-  }
-  if (event.type !== 'analysed')
-    throw new PixelAnalysisError('The photo reader answered out of turn.');
-  return event.analysis;
-}
 
-/**
- * Starts the pixels worker and lets it compile its measures on a made-up picture, so the first
- * photo a person drops is read and measured at full speed. Safe to call more than once.
- */
-export function warmUpPixels(): void {
-  if (typeof Worker === 'undefined' || worker) return;
-  ensureWorker().postMessage({ type: 'warm-up' } satisfies PixelsRequest);
-}
-
-/** Lets the worker drop the pixels it kept for a photo the person removed. */
-export function forgetPhoto(photo: DecodedPhoto): void {
-  const kept = keptPixels.get(photo.bitmap);
-  if (kept && kept.generation === generation && worker) {
-    worker.postMessage({ type: 'forget', pixelsKey: kept.key } satisfies PixelsRequest);
+  forget(photo: DecodedPhoto): void {
+    const kept = this.keptPixels.get(photo.bitmap);
+    if (kept && kept.worker === this.bridge.restarts) {
+      this.bridge.notify({ type: 'forget', pixelsKey: kept.key });
+    }
+    this.keptPixels.delete(photo.bitmap);
   }
-  keptPixels.delete(photo.bitmap);
+
+  warmUp(): void {
+    if (!this.bridge.running) this.bridge.notify({ type: 'warm-up' }, { start: true });
+  }
 }

@@ -123,6 +123,8 @@ export type PixelsRequest =
 
 /** Answers and events from the pixels worker. */
 export type PixelsEvent =
+  /** The worker began a request (hang timeouts count from here, not from when it was queued). */
+  | { type: 'started'; id: number }
   | { type: 'decoded'; id: number; info: DecodedInfo; bitmap: ImageBitmap }
   | { type: 'analysed'; id: number; analysis: PixelAnalysis }
   | { type: 'analysis-needs-pixels'; id: number }

@@ -21,9 +21,8 @@ import {
   type AnswerConfidence,
   type QuestionKind,
 } from '../model/questions.ts';
-import { copyBitmap } from '../photos/bitmaps.ts';
-import type { AppState } from './index.ts';
-import { sharedModelClient } from './modelSlice.ts';
+import { isCancelled } from './errors.ts';
+import type { AppState, StoreContext } from './index.ts';
 
 /** Where a piece of generated text is. */
 export type GenerationStatus = 'waiting' | 'streaming' | 'done' | 'stopped' | 'failed';
@@ -40,6 +39,10 @@ export interface GeneratedText {
   error?: ModelError;
   /** Drawn with sampling (Regenerate) rather than greedy. */
   sampled?: boolean;
+  /** Stopped because the person switched to another photo; it starts again on coming back. */
+  interrupted?: boolean;
+  /** Started again after such a pause. */
+  restarted?: boolean;
 }
 
 /** One question about the photo and the model's answer. */
@@ -71,10 +74,12 @@ export interface ChatSlice {
   /** Reads generation limits from the URL. */
   initChat(params: URLSearchParams): void;
   /**
-   * Starts a photo's description once it is scored and no other photo is waiting for its score,
-   * unless it already has one.
+   * Starts the description of the photo on screen once it is scored, unless it already has one
+   * (a description stopped by switching photos starts again).
    */
   describeWhenScored(photoId: string): void;
+  /** Stops descriptions of photos other than the one now on screen, so its text goes first. */
+  pauseTextOffScreen(onScreen: string): void;
   /** Describes a photo again: a new draw (sampled), replacing the old description. */
   regenerateDescription(photoId: string): void;
   /** Asks a question about a photo; `kind` is the suggested question's declared kind. */
@@ -87,12 +92,7 @@ export interface ChatSlice {
   forgetPhotoChat(photoId: string): void;
 }
 
-/** The generation running for each photo (one at a time per photo). */
-const running = new Map<string, { controller: AbortController; target: 'description' | string }>();
-
 const EMPTY_CHAT: PhotoChat = { description: null, exchanges: [], lastPrompt: null };
-
-let exchangeCounter = 0;
 
 function positiveInt(value: string | null): number | null {
   const n = Number(value);
@@ -125,210 +125,240 @@ function earlierExchanges(chat: PhotoChat, recipe: ExplainRecipe): Exchange[] {
   return earlier;
 }
 
-export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, get) => {
-  const chatOf = (photoId: string) => get().chats[photoId] ?? EMPTY_CHAT;
-  const patchChat = (photoId: string, change: (chat: PhotoChat) => Partial<PhotoChat>) =>
-    set((s) => {
-      const chat = s.chats[photoId] ?? EMPTY_CHAT;
-      return { chats: { ...s.chats, [photoId]: { ...chat, ...change(chat) } } };
-    });
-
-  /** Updates the description or one exchange's answer. */
-  const patchTarget = (
-    photoId: string,
-    target: 'description' | string,
-    change: Partial<ChatExchange['answer']>,
-  ) =>
-    patchChat(photoId, (chat) =>
-      target === 'description'
-        ? { description: chat.description ? { ...chat.description, ...change } : null }
-        : {
-            exchanges: chat.exchanges.map((e) =>
-              e.id === target ? { ...e, answer: { ...e.answer, ...change } } : e,
-            ),
-          },
-    );
-
-  const recipe = () => explainRecipeFor(get().model.recipe.name);
-
-  /** Runs one generation for a photo and streams it into `target`. */
-  const generate = async (
-    photoId: string,
-    target: 'description' | string,
-    request: Omit<GenerationRequest, 'photoId' | 'contextTokens'>,
-  ) => {
-    const client = sharedModelClient();
-    const controller = new AbortController();
-    running.set(photoId, { controller, target });
-    const owns = () => running.get(photoId)?.controller === controller;
-    // A newer run on the same target (Regenerate) owns it; this one must not write there.
-    const superseded = () => {
-      const now = running.get(photoId);
-      return now !== undefined && now.controller !== controller && now.target === target;
-    };
-    const onProgress = (event: GenerationProgress) => {
-      if (controller.signal.aborted) return;
-      if (event.type === 'generation-started') {
-        patchTarget(photoId, target, {
-          status: 'streaming',
-          prompt: event.prompt,
-          ...(event.confidence ? { confidence: event.confidence } : {}),
-        });
-        patchChat(photoId, () => ({ lastPrompt: event.prompt }));
-      } else {
-        patchTarget(photoId, target, {
-          text: event.text,
-          tokens: event.tokens,
-          tokensPerSecond: event.tokensPerSecond,
-        });
-      }
-    };
-    try {
-      if (!client || get().model.status !== 'ready') {
-        throw new ModelCallError({
-          kind: 'not-loaded',
-          message: 'The model is not loaded.',
-          advice: 'Load the model, then try again.',
-        });
-      }
-      const image = await copyBitmap(photoId);
-      const result = await client.generate(
-        { ...request, photoId, contextTokens: get().chatSettings.contextTokens },
-        image,
-        onProgress,
-        controller.signal,
-      );
-      if (superseded()) return;
-      patchTarget(photoId, target, {
-        status: result.stopReason === 'cancelled' ? 'stopped' : 'done',
-        text: result.text,
-        tokens: result.tokens,
-        tokensPerSecond: result.tokensPerSecond,
-        stopReason: result.stopReason,
-      });
-    } catch (error) {
-      if (!get().photos[photoId] || superseded()) return;
-      const detail = errorOf(error);
-      patchTarget(
-        photoId,
-        target,
-        detail.kind === 'cancelled'
-          ? { status: 'stopped', stopReason: 'cancelled' }
-          : { status: 'failed', error: detail },
-      );
-    } finally {
-      if (owns()) running.delete(photoId);
-    }
-  };
-
-  const maxTokens = (fallback: number) => get().chatSettings.maxTokens ?? fallback;
-
-  const startDescription = (photoId: string, sampling: Sampling) => {
-    const r = recipe();
-    patchChat(photoId, () => ({
-      description: {
-        status: 'waiting',
-        text: '',
-        tokens: 0,
-        tokensPerSecond: 0,
-        sampled: sampling.kind === 'sample',
-      },
-    }));
-    void generate(photoId, 'description', {
-      turns: conversationTurns([], r.describePrompt),
-      maxNewTokens: maxTokens(r.description.maxNewTokens),
-      sampling,
-      repetitionPenalty: r.description.repetitionPenalty,
-    });
-  };
-
-  const stop = (photoId: string) => {
-    const run = running.get(photoId);
-    if (!run) return;
-    running.delete(photoId);
-    run.controller.abort();
-  };
-
-  return {
-    chats: {},
-    chatSettings: { maxTokens: null, contextTokens: CONTEXT_TOKENS },
-
-    initChat(params) {
-      set({
-        chatSettings: {
-          maxTokens: positiveInt(params.get('maxTokens')),
-          contextTokens: positiveInt(params.get('context')) ?? CONTEXT_TOKENS,
-        },
-      });
-    },
-
-    describeWhenScored(photoId) {
-      if (chatOf(photoId).description || running.has(photoId)) return;
-      if (get().scores[photoId]?.status !== 'done' || get().model.status !== 'ready') return;
-      // Scores come first: a description's hundreds of decoder steps would hold up, or compete
-      // with, the scores of a shoot being added, and culling needs the scores.
-      const scoring = Object.values(get().scores).some(
-        (x) => x.status === 'waiting' || x.status === 'scoring',
-      );
-      if (scoring) return;
-      startDescription(photoId, { kind: 'greedy' });
-    },
-
-    regenerateDescription(photoId) {
-      stop(photoId);
-      startDescription(photoId, {
-        kind: 'sample',
-        temperature: 0.8,
-        topP: 0.9,
-        topK: 50,
-        seed: Math.floor(Math.random() * 2 ** 31),
-      });
-    },
-
-    askQuestion(photoId, question, declared) {
-      const text = question.trim();
-      if (!text || running.has(photoId)) return;
-      const r = recipe();
-      const kind = declared ?? detectQuestionKind(text);
-      const earlier = earlierExchanges(chatOf(photoId), r);
-      const id = `q${++exchangeCounter}`;
-      patchChat(photoId, (chat) => ({
-        exchanges: [
-          ...chat.exchanges,
-          {
-            id,
-            question: text,
-            kind,
-            answer: { status: 'waiting', text: '', tokens: 0, tokensPerSecond: 0 },
-          },
-        ],
-      }));
-      const words = answerWords(kind, text, r);
-      void generate(photoId, id, {
-        turns: conversationTurns(earlier, questionPrompt(kind, text, r)),
-        maxNewTokens: maxTokens(r.answer.maxNewTokens),
-        sampling: { kind: 'greedy' },
-        repetitionPenalty: r.answer.repetitionPenalty,
-        ...(words.length >= 2 ? { answerWords: words } : {}),
-      });
-    },
-
-    stopGenerating(photoId) {
-      stop(photoId);
-    },
-
-    clearChat(photoId) {
-      if (running.get(photoId)?.target !== 'description') stop(photoId);
-      patchChat(photoId, () => ({ exchanges: [] }));
-    },
-
-    forgetPhotoChat(photoId) {
-      stop(photoId);
+export const createChatSlice =
+  ({ model: client, pipeline }: StoreContext): StateCreator<AppState, [], [], ChatSlice> =>
+  (set, get) => {
+    /** The generation running (or queued) for each photo: one at a time per photo. */
+    const running = new Map<
+      string,
+      { controller: AbortController; target: 'description' | string }
+    >();
+    let exchangeCounter = 0;
+    const chatOf = (photoId: string) => get().chats[photoId] ?? EMPTY_CHAT;
+    const patchChat = (photoId: string, change: (chat: PhotoChat) => Partial<PhotoChat>) =>
       set((s) => {
-        const chats = { ...s.chats };
-        delete chats[photoId];
-        return { chats };
+        const chat = s.chats[photoId] ?? EMPTY_CHAT;
+        return { chats: { ...s.chats, [photoId]: { ...chat, ...change(chat) } } };
       });
-    },
+
+    /** Updates the description or one exchange's answer. */
+    const patchTarget = (
+      photoId: string,
+      target: 'description' | string,
+      change: Partial<ChatExchange['answer']>,
+    ) =>
+      patchChat(photoId, (chat) =>
+        target === 'description'
+          ? { description: chat.description ? { ...chat.description, ...change } : null }
+          : {
+              exchanges: chat.exchanges.map((e) =>
+                e.id === target ? { ...e, answer: { ...e.answer, ...change } } : e,
+              ),
+            },
+      );
+
+    const recipe = () => explainRecipeFor(get().model.recipe.name);
+
+    /** Runs one generation for a photo and streams it into `target`. */
+    const generate = async (
+      photoId: string,
+      target: 'description' | string,
+      request: Omit<GenerationRequest, 'photoId' | 'contextTokens'>,
+    ) => {
+      const controller = new AbortController();
+      // Removing the photo stops its text too.
+      const signal = AbortSignal.any([controller.signal, pipeline.signal(photoId)]);
+      running.set(photoId, { controller, target });
+      const owns = () => running.get(photoId)?.controller === controller;
+      // A newer run on the same target (Regenerate) owns it; this one must not write there.
+      const superseded = () => {
+        const now = running.get(photoId);
+        return now !== undefined && now.controller !== controller && now.target === target;
+      };
+      const onProgress = (event: GenerationProgress) => {
+        if (signal.aborted) return;
+        if (event.type === 'generation-started') {
+          patchTarget(photoId, target, {
+            status: 'streaming',
+            prompt: event.prompt,
+            ...(event.confidence ? { confidence: event.confidence } : {}),
+          });
+          patchChat(photoId, () => ({ lastPrompt: event.prompt }));
+        } else {
+          patchTarget(photoId, target, {
+            text: event.text,
+            tokens: event.tokens,
+            tokensPerSecond: event.tokensPerSecond,
+          });
+        }
+      };
+      try {
+        if (get().model.status !== 'ready') {
+          throw new ModelCallError({
+            kind: 'not-loaded',
+            message: 'The model is not loaded.',
+            advice: 'Load the model, then try again.',
+          });
+        }
+        const result = await pipeline.textQueue.run(
+          photoId,
+          () =>
+            client.generate(
+              { ...request, photoId, contextTokens: get().chatSettings.contextTokens },
+              () => pipeline.copy(photoId),
+              onProgress,
+              signal,
+            ),
+          signal,
+        );
+        if (superseded() || !get().photos[photoId]) return;
+        patchTarget(photoId, target, {
+          status: result.stopReason === 'cancelled' ? 'stopped' : 'done',
+          text: result.text,
+          tokens: result.tokens,
+          tokensPerSecond: result.tokensPerSecond,
+          stopReason: result.stopReason,
+        });
+      } catch (error) {
+        if (!get().photos[photoId] || superseded()) return;
+        const detail = errorOf(error);
+        patchTarget(
+          photoId,
+          target,
+          isCancelled(error) || detail.kind === 'cancelled'
+            ? { status: 'stopped', stopReason: 'cancelled' }
+            : { status: 'failed', error: detail },
+        );
+      } finally {
+        if (owns()) running.delete(photoId);
+      }
+    };
+
+    const maxTokens = (fallback: number) => get().chatSettings.maxTokens ?? fallback;
+
+    const sampledDraw = (): Sampling => ({
+      kind: 'sample',
+      temperature: 0.8,
+      topP: 0.9,
+      topK: 50,
+      seed: Math.floor(Math.random() * 2 ** 31),
+    });
+
+    const startDescription = (photoId: string, sampling: Sampling, restarted = false) => {
+      const r = recipe();
+      patchChat(photoId, () => ({
+        description: {
+          status: 'waiting',
+          text: '',
+          tokens: 0,
+          tokensPerSecond: 0,
+          sampled: sampling.kind === 'sample',
+          ...(restarted ? { restarted } : {}),
+        },
+      }));
+      void generate(photoId, 'description', {
+        turns: conversationTurns([], r.describePrompt),
+        maxNewTokens: maxTokens(r.description.maxNewTokens),
+        sampling,
+        repetitionPenalty: r.description.repetitionPenalty,
+      });
+    };
+
+    const stop = (photoId: string) => {
+      const run = running.get(photoId);
+      if (!run) return;
+      running.delete(photoId);
+      run.controller.abort();
+    };
+
+    return {
+      chats: {},
+      chatSettings: { maxTokens: null, contextTokens: CONTEXT_TOKENS },
+
+      initChat(params) {
+        set({
+          chatSettings: {
+            maxTokens: positiveInt(params.get('maxTokens')),
+            contextTokens: positiveInt(params.get('context')) ?? CONTEXT_TOKENS,
+          },
+        });
+      },
+
+      describeWhenScored(photoId) {
+        const description = chatOf(photoId).description;
+        if ((description && !description.interrupted) || running.has(photoId)) return;
+        if (get().scores[photoId]?.status !== 'done' || get().model.status !== 'ready') return;
+        // Only the photo on screen is described: its text jumps the text queue, while the score
+        // lane keeps scoring the rest of the shoot between its tokens.
+        if (get().selectedPhotoId !== photoId) return;
+        startDescription(
+          photoId,
+          description?.sampled ? sampledDraw() : { kind: 'greedy' },
+          description?.interrupted === true,
+        );
+      },
+
+      pauseTextOffScreen(onScreen) {
+        for (const [photoId, run] of [...running]) {
+          if (photoId === onScreen || run.target !== 'description') continue;
+          stop(photoId);
+          patchTarget(photoId, 'description', {
+            status: 'stopped',
+            stopReason: 'cancelled',
+            interrupted: true,
+          });
+        }
+      },
+
+      regenerateDescription(photoId) {
+        stop(photoId);
+        startDescription(photoId, sampledDraw());
+      },
+
+      askQuestion(photoId, question, declared) {
+        const text = question.trim();
+        if (!text || running.has(photoId)) return;
+        const r = recipe();
+        const kind = declared ?? detectQuestionKind(text);
+        const earlier = earlierExchanges(chatOf(photoId), r);
+        const id = `q${++exchangeCounter}`;
+        patchChat(photoId, (chat) => ({
+          exchanges: [
+            ...chat.exchanges,
+            {
+              id,
+              question: text,
+              kind,
+              answer: { status: 'waiting', text: '', tokens: 0, tokensPerSecond: 0 },
+            },
+          ],
+        }));
+        const words = answerWords(kind, text, r);
+        void generate(photoId, id, {
+          turns: conversationTurns(earlier, questionPrompt(kind, text, r)),
+          maxNewTokens: maxTokens(r.answer.maxNewTokens),
+          sampling: { kind: 'greedy' },
+          repetitionPenalty: r.answer.repetitionPenalty,
+          ...(words.length >= 2 ? { answerWords: words } : {}),
+        });
+      },
+
+      stopGenerating(photoId) {
+        stop(photoId);
+      },
+
+      clearChat(photoId) {
+        if (running.get(photoId)?.target !== 'description') stop(photoId);
+        patchChat(photoId, () => ({ exchanges: [] }));
+      },
+
+      forgetPhotoChat(photoId) {
+        stop(photoId);
+        set((s) => {
+          const chats = { ...s.chats };
+          delete chats[photoId];
+          return { chats };
+        });
+      },
+    };
   };
-};

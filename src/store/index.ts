@@ -1,18 +1,62 @@
 /**
- * The one app store, made of slices by concern. Components never import this directly: they use
- * the named hooks in store/hooks/, each with a small selector.
+ * The app store, made of slices by concern and built by a factory with its services injected
+ * (`createAppStore(services)`, as xyflow builds a store per provider): the app passes the real
+ * workers, tests pass fakes. Nothing lives beside it at module level. Components never import
+ * this directly: they use the named hooks in store/hooks/, each with a small selector.
  */
-import { create } from 'zustand';
+import { createContext, createElement, useContext, type ReactNode } from 'react';
+import { createStore, useStore, type StoreApi } from 'zustand';
 import { createChatSlice, type ChatSlice } from './chatSlice.ts';
 import { createModelSlice, type ModelSlice } from './modelSlice.ts';
 import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
+import { Pipeline } from './pipeline.ts';
 import { createPixelsSlice, type PixelsSlice } from './pixelsSlice.ts';
+import type { AppServices, ModelHandlers } from './services.ts';
+import type { ModelService } from '../model/client.ts';
 
 export type AppState = PhotosSlice & ModelSlice & PixelsSlice & ChatSlice;
 
-export const useAppStore = create<AppState>()((...a) => ({
-  ...createPhotosSlice(...a),
-  ...createModelSlice(...a),
-  ...createPixelsSlice(...a),
-  ...createChatSlice(...a),
-}));
+/** What every slice is built with: the services, the photo pipeline and the model client. */
+export interface StoreContext {
+  services: AppServices;
+  pipeline: Pipeline;
+  model: ModelService;
+  /** Filled in by the model slice: where the model client's events go. */
+  modelHandlers: ModelHandlers;
+}
+
+/** A store with the pipeline behind it (tests and the debug view read the pipeline's figures). */
+export type AppStore = StoreApi<AppState> & { pipeline: Pipeline };
+
+export function createAppStore(services: AppServices): AppStore {
+  const modelHandlers: ModelHandlers = { onEvent: () => {}, onCrash: () => {} };
+  const model = services.model({
+    onEvent: (event) => modelHandlers.onEvent(event),
+    onCrash: (error) => modelHandlers.onCrash(error),
+  });
+  let state: (() => AppState) | null = null;
+  const pipeline = new Pipeline(services, () => state?.().selectedPhotoId ?? null);
+  const context: StoreContext = { services, pipeline, model, modelHandlers };
+  const store = createStore<AppState>()((...a) => ({
+    ...createPhotosSlice(context)(...a),
+    ...createModelSlice(context)(...a),
+    ...createPixelsSlice(context)(...a),
+    ...createChatSlice(context)(...a),
+  }));
+  state = store.getState;
+  return Object.assign(store, { pipeline });
+}
+
+const StoreContextReact = createContext<AppStore | null>(null);
+
+/** Makes `store` the one the hooks below it read. */
+export function AppStoreProvider({ store, children }: { store: AppStore; children: ReactNode }) {
+  return createElement(StoreContextReact.Provider, { value: store }, children);
+}
+
+/** Reads the store of the nearest provider through a selector (used by the named hooks only). */
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  const store = useContext(StoreContextReact);
+  if (!store) throw new Error('useAppStore needs an <AppStoreProvider> above it.');
+  return useStore(store, selector);
+}

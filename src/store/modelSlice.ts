@@ -1,7 +1,10 @@
-/** The model: capabilities, settings, download/load state, and each photo's score. */
+/**
+ * The model: capabilities, settings, download/load state, and each photo's score. Loads are
+ * cancellable (a settings change mid-download cancels the old one); scores run through the
+ * pipeline's score queue, the photo on screen first, and stop when their photo is removed.
+ */
 import type { StateCreator } from 'zustand';
-import { copyBitmap } from '../photos/bitmaps.ts';
-import { ModelCallError, ModelClient } from '../model/client.ts';
+import { ModelCallError } from '../model/client.ts';
 import {
   defaultRuntime,
   parseDtypeSetting,
@@ -29,10 +32,20 @@ import {
   parseModelSource,
   type ModelSource,
 } from '../model/source.ts';
-import type { AppState } from './index.ts';
+import { isCancelled } from './errors.ts';
+import type { AppState, StoreContext } from './index.ts';
 
 export type ModelStatus =
   'probing' | 'inspecting' | 'needs-consent' | 'loading' | 'ready' | 'failed';
+
+const errorDetail = (error: unknown): ModelError =>
+  error instanceof ModelCallError
+    ? error.detail
+    : {
+        kind: 'unknown',
+        message: error instanceof Error ? error.message : String(error),
+        advice: '',
+      };
 
 /** A photo's score, or where it is on its way to one. */
 export interface PhotoScore {
@@ -70,226 +83,284 @@ export interface ModelSlice {
   initModel(params: URLSearchParams): Promise<void>;
   /** The person agrees to the download (or retries after a failure). */
   startModel(): Promise<void>;
-  /** The person picks another model source, backend or precision. */
+  /** The person stops a download under way; nothing half-downloaded is kept. */
+  cancelModelDownload(): void;
+  /** The person picks another model source, backend or precision (a download under way stops). */
   changeModelSettings(change: {
     source?: ModelSource;
     device?: Device;
     preset?: PresetName;
   }): Promise<void>;
-  /** Queues a photo for scoring; it runs as soon as the model is ready. */
+  /** Queues a photo for scoring; it runs as soon as the model is ready, the photo on screen first. */
   scorePhoto(photoId: string): void;
   /** Drops a removed photo's score and the model worker's copy of its image. */
   forgetPhotoModelState(photoId: string): void;
 }
 
-let client: ModelClient | null = null;
+export const createModelSlice =
+  ({
+    model: client,
+    pipeline,
+    services,
+    modelHandlers,
+  }: StoreContext): StateCreator<AppState, [], [], ModelSlice> =>
+  (set, get) => {
+    const patch = (change: Partial<ModelState>) =>
+      set((s) => ({ model: { ...s.model, ...change } }));
+    const setScore = (photoId: string, score: PhotoScore) =>
+      set((s) => (s.photos[photoId] ? { scores: { ...s.scores, [photoId]: score } } : {}));
 
-/** The one model client, for other slices that call the model (chat); null before init. */
-export function sharedModelClient(): ModelClient | null {
-  return client;
-}
+    /** The load under way (download included), so it can be cancelled. */
+    let loading: AbortController | null = null;
+    /** Bumped by every settings change: an older inspect or load must not write its result. */
+    let settingsVersion = 0;
+    /** Photos in the score queue (so a photo is never queued twice). */
+    const queued = new Set<string>();
+    let lastCrashReload = -Infinity;
 
-function appBase(): string {
-  return new URL('./', document.baseURI).href;
-}
-
-export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => {
-  const patch = (change: Partial<ModelState>) => set((s) => ({ model: { ...s.model, ...change } }));
-  const setScore = (photoId: string, score: PhotoScore) =>
-    set((s) => ({ scores: { ...s.scores, [photoId]: score } }));
-
-  const onEvent = (event: ModelEvent) => {
-    if (event.type === 'file-progress') {
-      const p = event.progress;
-      set((s) => {
-        const prev = s.model.progress[p.file];
-        const next = p.done
-          ? { ...(prev ?? p), done: true, loaded: prev?.total ?? 0, total: prev?.total ?? 0 }
-          : p;
-        return { model: { ...s.model, progress: { ...s.model.progress, [p.file]: next } } };
-      });
-    } else if (event.type === 'load-stage') {
-      patch({ stage: event.stage });
-    } else if (event.type === 'failed' && event.id === 0) {
-      // The worker crashed: whatever it held is gone.
-      patch({ status: 'failed', error: event.error, loaded: null });
-    }
-  };
-
-  const modelClient = () => (client ??= new ModelClient(onEvent));
-
-  const loadSettings = (): LoadSettings | null => {
-    const m = get().model;
-    if (!m.device || !m.dtypes) return null;
-    return {
-      source: m.source,
-      device: m.device,
-      dtypes: m.dtypes,
-      appBase: appBase(),
-      hubHost: m.hubHost,
-      allowFallback: true,
+    modelHandlers.onEvent = (event: ModelEvent) => {
+      if (event.type === 'file-progress') {
+        const p = event.progress;
+        set((s) => {
+          const prev = s.model.progress[p.file];
+          const next = p.done
+            ? { ...(prev ?? p), done: true, loaded: prev?.total ?? 0, total: prev?.total ?? 0 }
+            : p;
+          return { model: { ...s.model, progress: { ...s.model.progress, [p.file]: next } } };
+        });
+      } else if (event.type === 'load-stage') {
+        patch({ stage: event.stage });
+      }
     };
-  };
 
-  const inspectAndMaybeLoad = async () => {
-    const settings = loadSettings();
-    if (!settings) return;
-    const problem = get().model.settingsProblem;
-    patch({ status: 'inspecting', error: null });
-    const files = await modelClient().inspect(settings);
-    patch({ files });
-    const nothingToDownload = settings.source.kind === 'local' || files.every((f) => f.cached);
-    if (nothingToDownload && !problem) await get().startModel();
-    else patch({ status: 'needs-consent' });
-  };
-
-  const scoreWaiting = () => {
-    for (const [photoId, score] of Object.entries(get().scores)) {
-      if (score.status === 'waiting') void runScore(photoId);
-    }
-  };
-
-  const runScore = async (photoId: string) => {
-    const m = get().model;
-    if (m.status !== 'ready' || !m.loaded) return;
-    const by = { modelId: m.loaded.source.id, device: m.loaded.device, dtypes: m.loaded.dtypes };
-    setScore(photoId, { status: 'scoring', by });
-    try {
-      const image = await copyBitmap(photoId);
-      const result = await modelClient().score(photoId, image, m.recipe);
-      setScore(photoId, { status: 'done', result, by });
-    } catch (error) {
-      const detail =
-        error instanceof ModelCallError
-          ? error.detail
-          : { kind: 'unknown' as const, message: String(error), advice: '' };
-      if (!get().photos[photoId]) return;
-      setScore(
-        photoId,
-        detail.kind === 'not-loaded'
-          ? { status: 'waiting' }
-          : { status: 'failed', error: detail, by },
-      );
-    }
-  };
-
-  return {
-    model: {
-      caps: null,
-      source: { kind: 'hub', id: DEFAULT_MODEL_ID },
-      hubHost: DEFAULT_HUB_HOST,
-      device: null,
-      preset: 'q4',
-      dtypes: null,
-      recipe: QSIT_RECIPE,
-      status: 'probing',
-      files: [],
-      progress: {},
-      stage: null,
-      loaded: null,
-      error: null,
-      settingsProblem: null,
-      notice: null,
-    },
-    scores: {},
-
-    async initModel(params) {
-      const caps = await modelClient().probe();
-      const defaults = defaultRuntime(caps);
-      const source =
-        parseModelSource(params.get('model') ?? import.meta.env.VITE_DEFAULT_MODEL ?? '') ??
-        get().model.source;
-      const hubHost = params.get('hub') ?? import.meta.env.VITE_HUB_HOST ?? DEFAULT_HUB_HOST;
-      const notices: string[] = [];
-      const modelParam = params.get('model');
-      if (modelParam && !parseModelSource(modelParam)) {
-        notices.push(`“${modelParam}” is not a model id or local:folder; using ${source.id}.`);
+    modelHandlers.onCrash = (error) => {
+      // The worker died and its model with it; the bridge already started a fresh worker. Load
+      // again by itself (the files are in the browser's cache), at most once a minute.
+      const wasReady = get().model.status === 'ready';
+      patch({ status: 'failed', error, loaded: null });
+      if (wasReady && Date.now() - lastCrashReload > 60_000) {
+        lastCrashReload = Date.now();
+        void get().startModel();
       }
-      const deviceParam = params.get('device');
-      let device: Device = defaults.device;
-      if (deviceParam === 'wasm') device = 'wasm';
-      else if (deviceParam === 'webgpu' && caps.webgpu) device = 'webgpu';
-      else if (deviceParam === 'webgpu') {
-        notices.push(
-          `WebGPU was asked for but is not available here (${caps.webgpuProblem ?? 'no adapter'}); running on WASM instead.`,
-        );
-      }
-      const precisionParam = params.get('precision') ?? '';
-      const custom =
-        precisionParam && !(precisionParam in PRESETS) ? parseDtypeSetting(precisionParam) : null;
-      if (precisionParam && !(precisionParam in PRESETS) && !custom) {
-        notices.push(`“${precisionParam}” is not a precision this app knows; using the default.`);
-      }
-      const preset: PresetName =
-        precisionParam in PRESETS
-          ? (precisionParam as PresetName)
-          : device === defaults.device
-            ? defaults.preset
-            : defaultRuntime({ ...caps, webgpu: device === 'webgpu' }).preset;
-      const recipe = RECIPES[params.get('recipe') ?? 'qsit'] ?? QSIT_RECIPE;
-      patch({
-        caps,
-        source,
-        hubHost,
-        device,
-        recipe,
-        preset: custom ? 'custom' : preset,
-        dtypes: custom ?? presetDtypes(preset),
-        settingsProblem: custom ? null : presetProblem(preset, device, caps),
-        notice: notices.length > 0 ? notices.join(' ') : null,
-      });
-      await inspectAndMaybeLoad();
-    },
+    };
 
-    async startModel() {
+    const loadSettings = (): LoadSettings | null => {
+      const m = get().model;
+      if (!m.device || !m.dtypes) return null;
+      return {
+        source: m.source,
+        device: m.device,
+        dtypes: m.dtypes,
+        appBase: services.appBase(),
+        hubHost: m.hubHost,
+        allowFallback: true,
+      };
+    };
+
+    const inspectAndMaybeLoad = async () => {
       const settings = loadSettings();
       if (!settings) return;
-      patch({
-        status: 'loading',
-        error: null,
-        progress: {},
-        stage: 'Loading model files…',
-        loaded: null,
-      });
+      const version = settingsVersion;
+      const problem = get().model.settingsProblem;
+      patch({ status: 'inspecting', error: null });
+      let files: ModelFileInfo[];
       try {
-        const loaded = await modelClient().load(settings);
-        patch({ status: 'ready', loaded, stage: null, device: loaded.device });
-        scoreWaiting();
+        files = await client.inspect(settings);
       } catch (error) {
-        const detail =
-          error instanceof ModelCallError
-            ? error.detail
-            : { kind: 'unknown' as const, message: String(error), advice: '' };
-        patch({ status: 'failed', error: detail, stage: null });
+        if (version === settingsVersion) patch({ status: 'failed', error: errorDetail(error) });
+        return;
       }
-    },
+      if (version !== settingsVersion) return;
+      patch({ files });
+      const nothingToDownload = settings.source.kind === 'local' || files.every((f) => f.cached);
+      if (nothingToDownload && !problem) await get().startModel();
+      else patch({ status: 'needs-consent' });
+    };
 
-    async changeModelSettings(change) {
+    const scoreWaiting = () => {
+      for (const [photoId, score] of Object.entries(get().scores)) {
+        if (score.status === 'waiting') queueScore(photoId);
+      }
+    };
+
+    const queueScore = (photoId: string) => {
+      if (queued.has(photoId) || get().model.status !== 'ready') return;
+      const signal = pipeline.signal(photoId);
+      if (signal.aborted) return;
+      queued.add(photoId);
+      void pipeline.scoreQueue
+        .run(photoId, () => runScore(photoId, signal), signal)
+        .catch(() => {}) // cancelled while waiting: the photo is gone
+        .finally(() => {
+          queued.delete(photoId);
+          // Sent back to waiting (the model went away under it): queue it for the next model.
+          if (get().scores[photoId]?.status === 'waiting') queueScore(photoId);
+        });
+    };
+
+    const runScore = async (photoId: string, signal: AbortSignal) => {
       const m = get().model;
-      const device = change.device ?? m.device ?? 'wasm';
-      const preset = change.preset ?? (m.preset === 'custom' ? 'q4' : m.preset);
-      patch({
-        source: change.source ?? m.source,
-        device,
-        preset,
-        dtypes: presetDtypes(preset),
-        settingsProblem: m.caps ? presetProblem(preset, device, m.caps) : null,
-      });
-      await inspectAndMaybeLoad();
-    },
+      if (m.status !== 'ready' || !m.loaded) return;
+      const by = { modelId: m.loaded.source.id, device: m.loaded.device, dtypes: m.loaded.dtypes };
+      setScore(photoId, { status: 'scoring', by });
+      try {
+        const result = await client.score(photoId, () => pipeline.copy(photoId), m.recipe, signal);
+        if (!signal.aborted) setScore(photoId, { status: 'done', result, by });
+      } catch (error) {
+        if (signal.aborted) return;
+        const detail = errorDetail(error);
+        // The model went away under it (reloaded, settings changed): it waits for the next one.
+        const again = detail.kind === 'not-loaded' || isCancelled(error);
+        setScore(photoId, again ? { status: 'waiting' } : { status: 'failed', error: detail, by });
+      }
+    };
 
-    scorePhoto(photoId) {
-      setScore(photoId, { status: 'waiting' });
-      void runScore(photoId);
-    },
+    return {
+      model: {
+        caps: null,
+        source: { kind: 'hub', id: DEFAULT_MODEL_ID },
+        hubHost: DEFAULT_HUB_HOST,
+        device: null,
+        preset: 'q4',
+        dtypes: null,
+        recipe: QSIT_RECIPE,
+        status: 'probing',
+        files: [],
+        progress: {},
+        stage: null,
+        loaded: null,
+        error: null,
+        settingsProblem: null,
+        notice: null,
+      },
+      scores: {},
 
-    forgetPhotoModelState(photoId) {
-      client?.forget(photoId);
-      set((s) => {
-        const scores = { ...s.scores };
-        delete scores[photoId];
-        return { scores };
-      });
-    },
+      async initModel(params) {
+        let caps: Capabilities;
+        try {
+          caps = await client.probe();
+        } catch (error) {
+          patch({ status: 'failed', error: errorDetail(error) });
+          return;
+        }
+        const defaults = defaultRuntime(caps);
+        const source =
+          parseModelSource(params.get('model') ?? services.buildDefaults.model ?? '') ??
+          get().model.source;
+        const hubHost = params.get('hub') ?? services.buildDefaults.hubHost ?? DEFAULT_HUB_HOST;
+        const notices: string[] = [];
+        const modelParam = params.get('model');
+        if (modelParam && !parseModelSource(modelParam)) {
+          notices.push(`“${modelParam}” is not a model id or local:folder; using ${source.id}.`);
+        }
+        const deviceParam = params.get('device');
+        let device: Device = defaults.device;
+        if (deviceParam === 'wasm') device = 'wasm';
+        else if (deviceParam === 'webgpu' && caps.webgpu) device = 'webgpu';
+        else if (deviceParam === 'webgpu') {
+          notices.push(
+            `WebGPU was asked for but is not available here (${caps.webgpuProblem ?? 'no adapter'}); running on WASM instead.`,
+          );
+        }
+        const precisionParam = params.get('precision') ?? '';
+        const custom =
+          precisionParam && !(precisionParam in PRESETS) ? parseDtypeSetting(precisionParam) : null;
+        if (precisionParam && !(precisionParam in PRESETS) && !custom) {
+          notices.push(`“${precisionParam}” is not a precision this app knows; using the default.`);
+        }
+        const preset: PresetName =
+          precisionParam in PRESETS
+            ? (precisionParam as PresetName)
+            : device === defaults.device
+              ? defaults.preset
+              : defaultRuntime({ ...caps, webgpu: device === 'webgpu' }).preset;
+        const recipe = RECIPES[params.get('recipe') ?? 'qsit'] ?? QSIT_RECIPE;
+        patch({
+          caps,
+          source,
+          hubHost,
+          device,
+          recipe,
+          preset: custom ? 'custom' : preset,
+          dtypes: custom ?? presetDtypes(preset),
+          settingsProblem: custom ? null : presetProblem(preset, device, caps),
+          notice: notices.length > 0 ? notices.join(' ') : null,
+        });
+        await inspectAndMaybeLoad();
+      },
+
+      async startModel() {
+        const settings = loadSettings();
+        if (!settings) return;
+        loading?.abort();
+        const controller = new AbortController();
+        loading = controller;
+        patch({
+          status: 'loading',
+          error: null,
+          progress: {},
+          stage: 'Loading model files…',
+          loaded: null,
+        });
+        try {
+          const loaded = await client.load(settings, controller.signal);
+          if (controller.signal.aborted) return;
+          patch({ status: 'ready', loaded, stage: null, device: loaded.device });
+          scoreWaiting();
+        } catch (error) {
+          if (controller.signal.aborted) return;
+          patch({ status: 'failed', error: errorDetail(error), stage: null });
+        } finally {
+          if (loading === controller) loading = null;
+        }
+      },
+
+      cancelModelDownload() {
+        if (!loading) return;
+        loading.abort();
+        loading = null;
+        settingsVersion += 1;
+        patch({
+          status: 'needs-consent',
+          stage: null,
+          progress: {},
+          notice: 'The download was cancelled; nothing half-downloaded was kept.',
+        });
+      },
+
+      async changeModelSettings(change) {
+        const m = get().model;
+        const device = change.device ?? m.device ?? 'wasm';
+        const preset = change.preset ?? (m.preset === 'custom' ? 'q4' : m.preset);
+        // A download under way is for the old settings: stop it before inspecting the new ones.
+        loading?.abort();
+        loading = null;
+        settingsVersion += 1;
+        patch({
+          source: change.source ?? m.source,
+          device,
+          preset,
+          dtypes: presetDtypes(preset),
+          settingsProblem: m.caps ? presetProblem(preset, device, m.caps) : null,
+          progress: {},
+          stage: null,
+        });
+        await inspectAndMaybeLoad();
+      },
+
+      scorePhoto(photoId) {
+        if (!get().photos[photoId]) return;
+        setScore(photoId, { status: 'waiting' });
+        queueScore(photoId);
+      },
+
+      forgetPhotoModelState(photoId) {
+        client.forget(photoId);
+        set((s) => {
+          const scores = { ...s.scores };
+          delete scores[photoId];
+          return { scores };
+        });
+      },
+    };
   };
-};

@@ -1,13 +1,8 @@
 /** Pixel analysis per photo (measures and maps from the pixels worker) and the overlay toggles. */
 import type { StateCreator } from 'zustand';
-import {
-  analysePhoto,
-  forgetPhoto,
-  warmUpPixels,
-  type DecodedPhoto,
-  type PixelAnalysis,
-} from '../pixels/client.ts';
-import type { AppState } from './index.ts';
+import type { DecodedPhoto, PixelAnalysis } from '../pixels/client.ts';
+import { isCancelled } from './errors.ts';
+import type { AppState, StoreContext } from './index.ts';
 
 /** The overlays a person can lay over the photo. */
 export type OverlayKind = 'sharpness' | 'clipping' | 'noise';
@@ -24,75 +19,61 @@ export interface PixelsSlice {
   overlays: Record<OverlayKind, boolean>;
   /** Photos whose GPS position the person chose to see (hidden by default). */
   gpsRevealed: Record<string, boolean>;
-  /** Measure a freshly decoded photo in the pixels worker (intake calls this after decoding). */
-  measurePhoto(photoId: string, photo: DecodedPhoto): void;
+  /** Measures a freshly decoded photo in the pixels worker (its pipeline calls this after decoding). */
+  measurePhoto(photoId: string, photo: DecodedPhoto): Promise<void>;
   toggleOverlay(kind: OverlayKind): void;
   revealGps(photoId: string, shown: boolean): void;
-  /** Stop measuring a removed photo and let the worker drop its pixels. */
+  /** Drops a removed photo's measures (its pipeline has already stopped the work). */
   forgetPhotoPixels(photoId: string): void;
 }
 
-/** Work under way per photo, outside the store (controllers and bitmaps are not state). */
-const inFlight = new Map<string, { controller: AbortController; photo: DecodedPhoto }>();
+export const createPixelsSlice =
+  ({ services, pipeline }: StoreContext): StateCreator<AppState, [], [], PixelsSlice> =>
+  (set, get) => {
+    const put = (photoId: string, state: PixelAnalysisState | null) =>
+      set((s) => {
+        const pixelAnalyses = { ...s.pixelAnalyses };
+        if (state) pixelAnalyses[photoId] = state;
+        else delete pixelAnalyses[photoId];
+        return { pixelAnalyses };
+      });
 
-export const createPixelsSlice: StateCreator<AppState, [], [], PixelsSlice> = (set) => {
-  // Once the page has settled, get the pixels worker ready for the first drop.
-  if (typeof window !== 'undefined') window.setTimeout(warmUpPixels, 1500);
+    return {
+      pixelAnalyses: {},
+      overlays: { sharpness: false, clipping: false, noise: false },
+      gpsRevealed: {},
 
-  const put = (photoId: string, state: PixelAnalysisState | null) =>
-    set((s) => {
-      const pixelAnalyses = { ...s.pixelAnalyses };
-      if (state) pixelAnalyses[photoId] = state;
-      else delete pixelAnalyses[photoId];
-      return { pixelAnalyses };
-    });
-
-  return {
-    pixelAnalyses: {},
-    overlays: { sharpness: false, clipping: false, noise: false },
-    gpsRevealed: {},
-
-    measurePhoto(photoId, photo) {
-      inFlight.get(photoId)?.controller.abort();
-      const controller = new AbortController();
-      inFlight.set(photoId, { controller, photo });
-      put(photoId, { status: 'measuring' });
-      analysePhoto(photo, controller.signal).then(
-        (analysis) => {
-          if (controller.signal.aborted) return;
-          put(photoId, { status: 'ready', analysis });
-        },
-        (error: unknown) => {
-          if (controller.signal.aborted) return;
+      async measurePhoto(photoId, photo) {
+        const signal = pipeline.signal(photoId);
+        if (signal.aborted) return;
+        put(photoId, { status: 'measuring' });
+        try {
+          const analysis = await services.pixels.analyse(photo, signal);
+          if (!signal.aborted && get().photos[photoId]) put(photoId, { status: 'ready', analysis });
+        } catch (error) {
+          if (signal.aborted || isCancelled(error) || !get().photos[photoId]) return;
           put(photoId, {
             status: 'failed',
             error: error instanceof Error ? error.message : String(error),
           });
-        },
-      );
-    },
+        }
+      },
 
-    toggleOverlay(kind) {
-      set((s) => ({ overlays: { ...s.overlays, [kind]: !s.overlays[kind] } }));
-    },
+      toggleOverlay(kind) {
+        set((s) => ({ overlays: { ...s.overlays, [kind]: !s.overlays[kind] } }));
+      },
 
-    revealGps(photoId, shown) {
-      set((s) => ({ gpsRevealed: { ...s.gpsRevealed, [photoId]: shown } }));
-    },
+      revealGps(photoId, shown) {
+        set((s) => ({ gpsRevealed: { ...s.gpsRevealed, [photoId]: shown } }));
+      },
 
-    forgetPhotoPixels(photoId) {
-      const work = inFlight.get(photoId);
-      if (work) {
-        work.controller.abort();
-        forgetPhoto(work.photo);
-        inFlight.delete(photoId);
-      }
-      put(photoId, null);
-      set((s) => {
-        const gpsRevealed = { ...s.gpsRevealed };
-        delete gpsRevealed[photoId];
-        return { gpsRevealed };
-      });
-    },
+      forgetPhotoPixels(photoId) {
+        put(photoId, null);
+        set((s) => {
+          const gpsRevealed = { ...s.gpsRevealed };
+          delete gpsRevealed[photoId];
+          return { gpsRevealed };
+        });
+      },
+    };
   };
-};

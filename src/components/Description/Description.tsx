@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { formatDuration } from '../../lib/format.ts';
-import { useChatActions, usePhotoChat, useScoringBusy } from '../../store/hooks/useChat.ts';
+import { useChatActions, usePhotoChat } from '../../store/hooks/useChat.ts';
 import { useModelState, usePhotoScore } from '../../store/hooks/useModel.ts';
 import { GenerationMeta } from '../Chat/GenerationMeta.tsx';
 import { ModelText } from '../ModelText/ModelText.tsx';
@@ -16,11 +16,11 @@ export function Description({ photoId }: { photoId: string }) {
   const modelStatus = useModelState().status;
   const { describeWhenScored, regenerateDescription, stopGenerating } = useChatActions();
   const scored = score?.status === 'done';
-  const scoringOthers = useScoringBusy();
+  const interrupted = description?.interrupted === true;
 
   useEffect(() => {
-    if (scored && modelStatus === 'ready' && !scoringOthers) describeWhenScored(photoId);
-  }, [scored, modelStatus, scoringOthers, photoId, describeWhenScored]);
+    if (scored && modelStatus === 'ready') describeWhenScored(photoId);
+  }, [scored, modelStatus, interrupted, photoId, describeWhenScored]);
 
   const busy = description?.status === 'waiting' || description?.status === 'streaming';
   return (
@@ -52,13 +52,18 @@ export function Description({ photoId }: { photoId: string }) {
         <p className="description__placeholder">
           {!scored
             ? 'The description follows the score.'
-            : scoringOthers
-              ? 'The description starts once the other photos are scored…'
-              : 'The description starts when the model is free…'}
+            : 'The description starts when the model is free…'}
         </p>
       )}
       {description?.status === 'waiting' && (
         <p className="description__placeholder">Reading the photo…</p>
+      )}
+      {(interrupted || description?.restarted) && (
+        <p className="description__note" role="status" data-testid="description-interrupted">
+          {interrupted
+            ? 'Paused when you switched to another photo, so that photo’s text could start first; it starts again when the model is free.'
+            : 'Started again: it was paused while you looked at another photo.'}
+        </p>
       )}
       {description && description.text && (
         <ModelText text={description.text} testId="description-text" />

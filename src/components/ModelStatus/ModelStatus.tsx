@@ -9,7 +9,7 @@ const deviceName = (device: string | null) => (device === 'webgpu' ? 'WebGPU' : 
 /** Where the model stands: download consent, per-file progress, ready, or what went wrong. */
 export function ModelStatus() {
   const m = useModelState();
-  const { startModel } = useModelActions();
+  const { startModel, cancelModelDownload } = useModelActions();
   const total = m.files.reduce((sum, f) => sum + (f.bytes ?? 0), 0);
   const unknownSizes = m.files.some((f) => f.bytes === null);
   const toDownload = m.files.filter((f) => !f.cached);
@@ -75,6 +75,9 @@ export function ModelStatus() {
               </li>
             ))}
           </ul>
+          <button type="button" onClick={cancelModelDownload} data-testid="cancel-download">
+            Cancel download
+          </button>
         </div>
       )}
 

@@ -1,9 +1,9 @@
 import { useEffect, useRef } from 'react';
 import type { OverlayMap } from '../../pixels/client.ts';
-import { getBitmap } from '../../photos/bitmaps.ts';
 import type { PhotoRecord } from '../../photos/types.ts';
 import { useOverlays, usePixelActions } from '../../store/hooks/useOverlays.ts';
 import { usePixelAnalysis } from '../../store/hooks/usePixelAnalysis.ts';
+import { usePhotoActions } from '../../store/hooks/usePhotos.ts';
 import type { OverlayKind } from '../../store/pixelsSlice.ts';
 import './PhotoView.css';
 
@@ -43,17 +43,28 @@ export function PhotoView({ photo }: { photo: PhotoRecord }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const overlays = useOverlays();
   const { toggleOverlay } = usePixelActions();
+  const { photoBitmap } = usePhotoActions();
   const state = usePixelAnalysis(photo.id);
   const maps = state?.status === 'ready' ? state.analysis.maps : null;
 
   useEffect(() => {
-    const bitmap = getBitmap(photo.id);
-    const el = canvas.current;
-    if (!bitmap || !el) return;
-    el.width = bitmap.width;
-    el.height = bitmap.height;
-    el.getContext('2d')?.drawImage(bitmap, 0, 0);
-  }, [photo.id, photo.status]);
+    if (photo.status !== 'ready') return;
+    let current = true;
+    // Kept, or decoded again if it was evicted to keep memory within budget.
+    photoBitmap(photo.id).then(
+      (bitmap) => {
+        const el = canvas.current;
+        if (!current || !el) return;
+        el.width = bitmap.width;
+        el.height = bitmap.height;
+        el.getContext('2d')?.drawImage(bitmap, 0, 0);
+      },
+      () => {}, // removed meanwhile
+    );
+    return () => {
+      current = false;
+    };
+  }, [photo.id, photo.status, photoBitmap]);
 
   if (photo.status === 'failed') {
     return (

@@ -39,6 +39,7 @@ function enqueue(
       post({ type: 'failed', id, error: explainError(new Error('aborted')) });
       return;
     }
+    post({ type: 'started', id });
     try {
       await task();
     } catch (error) {
@@ -121,6 +122,14 @@ function nextTask(): Promise<void> {
   });
 }
 
+/** Answers a quick call (probe, inspect) with its result, or with an explained failure. */
+function answer(id: number, task: () => Promise<ModelEvent>) {
+  task().then(post, (error: unknown) => {
+    console.error('[model worker]', error);
+    post({ type: 'failed', id, error: explainError(error, { offline: !navigator.onLine }) });
+  });
+}
+
 function requireModel(): QualityModel {
   if (!current) {
     throw new ExplainedError({
@@ -136,15 +145,23 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
   const request = event.data;
   switch (request.type) {
     case 'probe':
-      void probeCapabilities().then((caps) => post({ type: 'probed', id: request.id, caps }));
+      answer(request.id, async () => ({
+        type: 'probed',
+        id: request.id,
+        caps: await probeCapabilities(),
+      }));
       return;
     case 'inspect':
-      void inspectFiles(
-        request.settings.source,
-        request.settings.dtypes,
-        request.settings.appBase,
-        request.settings.hubHost,
-      ).then((files) => post({ type: 'inspected', id: request.id, files }));
+      answer(request.id, async () => ({
+        type: 'inspected',
+        id: request.id,
+        files: await inspectFiles(
+          request.settings.source,
+          request.settings.dtypes,
+          request.settings.appBase,
+          request.settings.hubHost,
+        ),
+      }));
       return;
     case 'load':
       enqueue('load', request.id, () => load(request.id, request.settings));
@@ -164,11 +181,15 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
         async () => {
           try {
             const model = requireModel();
-            // The photo is drawn only if this model has not encoded it yet (e.g. after a reload).
-            const image = model.isEncoded(request.request.photoId)
-              ? null
-              : bitmapToRawImage(request.image);
-            request.image.close();
+            // The photo is drawn only if this model does not hold its features (never encoded,
+            // evicted, or a fresh worker); without pixels the page is asked for them.
+            const encoded = model.isEncoded(request.request.photoId);
+            if (!encoded && !request.image) {
+              post({ type: 'needs-image', id: request.id });
+              return;
+            }
+            const image = encoded || !request.image ? null : bitmapToRawImage(request.image);
+            request.image?.close();
             const result = await generateText(model, image, request.request, {
               isCancelled: () => cancelled.has(request.id),
               yieldToEvents: nextTask,
@@ -178,11 +199,11 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
             });
             post({ type: 'generated', id: request.id, result });
           } finally {
-            request.image.close();
+            request.image?.close();
             cancelled.delete(request.id);
           }
         },
-        () => request.image.close(),
+        () => request.image?.close(),
       );
       return;
     case 'forget-photo':

@@ -38,12 +38,26 @@ export interface PreparedPrompt {
   tokens: number;
 }
 
+/**
+ * Photos whose image features stay in the worker (least recently used dropped first). At the real
+ * size a photo's features are 729 × 896 floats (2.6 MB at fp32); a dropped photo is encoded again
+ * from its pixels when next asked about.
+ */
+export const FEATURE_CACHE_PHOTOS = 12;
+
 export class QualityModel {
+  /** In least-recently-used order: a use moves a photo to the end. */
   private readonly photos = new Map<string, EncodedPhoto>();
+  /** Features a prompt is being built from right now: disposed only once it is done with them. */
+  private readonly inUse = new Map<Tensor, number>();
+  private readonly retired = new Set<Tensor>();
   private readonly encoding = new Map<string, Promise<EncodedPhoto>>();
   private readonly internals: ModelInternals;
 
-  constructor(readonly parts: LoadedParts) {
+  constructor(
+    readonly parts: LoadedParts,
+    private readonly cachePhotos = FEATURE_CACHE_PHOTOS,
+  ) {
     this.internals = parts.model as unknown as ModelInternals;
   }
 
@@ -65,7 +79,11 @@ export class QualityModel {
     image: RawImage | null,
   ): Promise<EncodedPhoto & { reused: boolean }> {
     const known = this.photos.get(photoId);
-    if (known) return { ...known, reused: true };
+    if (known) {
+      this.photos.delete(photoId);
+      this.photos.set(photoId, known);
+      return { ...known, reused: true };
+    }
     const inFlight = this.encoding.get(photoId);
     if (inFlight) return { ...(await inFlight), reused: true };
     if (!image) throw new Error('No image was given for a photo the model has not seen.');
@@ -74,6 +92,7 @@ export class QualityModel {
     try {
       const encoded = await job;
       this.photos.set(photoId, encoded);
+      while (this.photos.size > this.cachePhotos) this.forget(this.photos.keys().next().value!);
       return { ...encoded, reused: false };
     } finally {
       this.encoding.delete(photoId);
@@ -104,9 +123,17 @@ export class QualityModel {
     return this.photos.has(photoId);
   }
 
+  /** Photos whose features are held, least recently used first (debug view, tests). */
+  encodedPhotos(): string[] {
+    return [...this.photos.keys()];
+  }
+
   forget(photoId: string) {
-    this.photos.get(photoId)?.features.dispose();
+    const features = this.photos.get(photoId)?.features;
     this.photos.delete(photoId);
+    if (!features) return;
+    if (this.inUse.has(features)) this.retired.add(features);
+    else features.dispose();
   }
 
   /** Builds the prompt's embeddings with the photo's features in place of the image tokens. */
@@ -117,6 +144,26 @@ export class QualityModel {
   ): Promise<PreparedPrompt> {
     const encoded = this.photos.get(photoId);
     if (!encoded) throw new Error('The photo must be encoded before a prompt is built.');
+    const features = encoded.features;
+    this.inUse.set(features, (this.inUse.get(features) ?? 0) + 1);
+    try {
+      return await this.mergePrompt(features, turns, assistantPrefix);
+    } finally {
+      const users = this.inUse.get(features)! - 1;
+      if (users > 0) this.inUse.set(features, users);
+      else {
+        this.inUse.delete(features);
+        if (this.retired.delete(features)) features.dispose();
+      }
+    }
+  }
+
+  private async mergePrompt(
+    features: Tensor,
+    turns: ChatTurn[],
+    assistantPrefix: string,
+  ): Promise<PreparedPrompt> {
+    const encoded = { features };
     const text = expandImageTokens(renderChat(turns, assistantPrefix), encoded.features.dims[1]!);
     const tokenizer = this.parts.processor.tokenizer!;
     const { input_ids, attention_mask } = tokenizer(text, { add_special_tokens: false }) as {

@@ -125,10 +125,27 @@ async function handle(request: PixelsRequest): Promise<void> {
   }
 }
 
+/**
+ * Decodes and measures run one at a time, in order: a decode holds a full-size picture, so running
+ * a whole shoot's decodes at once would take the memory of all of them. Cancel and forget act at once.
+ */
+let queue: Promise<void> = Promise.resolve();
+
 self.onmessage = (event: MessageEvent<PixelsRequest>) => {
   const request = event.data;
-  handle(request).catch((error: unknown) => {
-    if ('id' in request) {
+  if (request.type !== 'decode' && request.type !== 'analyse') {
+    void handle(request);
+    return;
+  }
+  queue = queue.then(async () => {
+    if (cancelled.delete(request.id)) {
+      if (request.type === 'analyse') request.bitmap?.close();
+      return;
+    }
+    post({ type: 'started', id: request.id });
+    try {
+      await handle(request);
+    } catch (error) {
       cancelled.delete(request.id);
       fail(request.id, error);
     }

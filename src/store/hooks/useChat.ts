@@ -19,13 +19,6 @@ export function useIsGenerating(photoId: string): boolean {
   });
 }
 
-/** Whether any photo is waiting for or being scored (descriptions wait for the scores). */
-export function useScoringBusy(): boolean {
-  return useAppStore((s) =>
-    Object.values(s.scores).some((x) => x.status === 'waiting' || x.status === 'scoring'),
-  );
-}
-
 /** Generation limits (max tokens, context). */
 export function useChatSettings(): ChatSettings {
   return useAppStore((s) => s.chatSettings);

@@ -18,6 +18,7 @@ export function useModelActions() {
     useShallow((s) => ({
       initModel: s.initModel,
       startModel: s.startModel,
+      cancelModelDownload: s.cancelModelDownload,
       changeModelSettings: s.changeModelSettings,
       scorePhoto: s.scorePhoto,
     })),

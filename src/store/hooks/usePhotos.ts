@@ -19,6 +19,7 @@ export function usePhotoActions() {
       addFiles: s.addFiles,
       selectPhoto: s.selectPhoto,
       removePhoto: s.removePhoto,
+      photoBitmap: s.photoBitmap,
     })),
   );
 }

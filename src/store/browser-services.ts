@@ -1,0 +1,24 @@
+/** The store's services in the browser: the real workers and image calls. */
+import { ModelClient } from '../model/client.ts';
+import { makeThumbnail } from '../photos/thumbnail.ts';
+import { PixelsClient } from '../pixels/client.ts';
+import { DEFAULT_LIMITS, type AppServices, type PipelineLimits } from './services.ts';
+
+/** The real workers and browser calls. */
+export function createBrowserServices(limits: Partial<PipelineLimits> = {}): AppServices {
+  return {
+    pixels: new PixelsClient(),
+    model: (handlers) => new ModelClient(handlers.onEvent, { onCrash: handlers.onCrash }),
+    images: {
+      copy: (bitmap) => createImageBitmap(bitmap),
+      thumbnail: (bitmap) => makeThumbnail(bitmap),
+      revoke: (url) => URL.revokeObjectURL(url),
+    },
+    limits: { ...DEFAULT_LIMITS, ...limits },
+    appBase: () => new URL('./', document.baseURI).href,
+    buildDefaults: {
+      model: import.meta.env.VITE_DEFAULT_MODEL,
+      hubHost: import.meta.env.VITE_HUB_HOST,
+    },
+  };
+}

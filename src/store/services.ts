@@ -1,0 +1,50 @@
+/**
+ * What the store is given to do its work: the two worker clients and the few browser calls it
+ * needs (bitmap copies, thumbnails). The app passes the real ones (`createBrowserServices`); tests
+ * pass fakes, so every race in the pipeline can be played out in Node.
+ */
+import type { ModelService } from '../model/client.ts';
+import type { ModelError, ModelEvent } from '../model/protocol.ts';
+import type { PixelsService } from '../pixels/client.ts';
+
+/** Where the model client's events go (the store's model slice). */
+export interface ModelHandlers {
+  onEvent(event: ModelEvent): void;
+  onCrash(error: ModelError): void;
+}
+
+/** Browser image calls, kept apart so the store runs in Node with fakes. */
+export interface ImageTools {
+  /** A copy of a bitmap that may be transferred to a worker. */
+  copy(bitmap: ImageBitmap): Promise<ImageBitmap>;
+  /** A small JPEG of a decoded photo, as an object URL. */
+  thumbnail(bitmap: ImageBitmap): Promise<string>;
+  /** Frees a thumbnail's object URL. */
+  revoke(url: string): void;
+}
+
+/** How much work runs at once and how much memory it may hold. */
+export interface PipelineLimits {
+  /** Photos decoded and measured at once (each holds a full-size picture while it is decoded). */
+  decodes: number;
+  /** Bytes of decoded working bitmaps kept on the main thread; the rest are decoded again when needed. */
+  bitmapBudgetBytes: number;
+}
+
+export interface AppServices {
+  pixels: PixelsService;
+  /** Makes the model client, told where its events go. */
+  model(handlers: ModelHandlers): ModelService;
+  images: ImageTools;
+  limits: PipelineLimits;
+  /** Absolute URL of the app's base (models/ and ort/ live under it). */
+  appBase(): string;
+  /** Settings baked into the build (VITE_DEFAULT_MODEL, VITE_HUB_HOST). */
+  buildDefaults: { model?: string; hubHost?: string };
+}
+
+/**
+ * 192 MB holds about 15 working bitmaps of 12 MP photos (2048 × 1536 × 4 bytes each): the photo on
+ * screen, the ones being decoded and scored, and a few to go back to without decoding again.
+ */
+export const DEFAULT_LIMITS: PipelineLimits = { decodes: 2, bitmapBudgetBytes: 192 * 1024 * 1024 };

@@ -1,0 +1,333 @@
+/**
+ * Fakes for store tests in Node: bitmaps that count what is still open, a pixels worker that
+ * speaks the real protocol (so the real PixelsClient and worker bridge run on it), and a model
+ * service whose calls the test controls. Only the timing and the pixels are made up.
+ */
+import type { GenerationProgress, ImageSource, ModelService } from '../../model/client.ts';
+import type { WorkerPort } from '../../lib/worker-bridge.ts';
+import type {
+  GenerationRequest,
+  GenerationResult,
+  LoadedModel,
+  LoadSettings,
+  ScoreResult,
+} from '../../model/protocol.ts';
+import type { ScoringRecipe } from '../../model/recipes.ts';
+import { PixelsClient } from '../../pixels/client.ts';
+import type { PixelAnalysis, PixelsEvent, PixelsRequest } from '../../pixels/protocol.ts';
+import { DEFAULT_LIMITS, type AppServices, type PipelineLimits } from '../services.ts';
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Lets a test decide when a promise settles. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Every fake bitmap made, so a test can count the ones still open. */
+export class BitmapLedger {
+  readonly made: FakeBitmap[] = [];
+  make(width: number, height: number, tag: string): ImageBitmap {
+    const bitmap = new FakeBitmap(width, height, tag);
+    this.made.push(bitmap);
+    return bitmap as unknown as ImageBitmap;
+  }
+  open(tag?: string): FakeBitmap[] {
+    return this.made.filter((b) => !b.closed && (tag === undefined || b.tag === tag));
+  }
+}
+
+export class FakeBitmap {
+  closed = false;
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly tag: string,
+  ) {}
+  close() {
+    this.closed = true;
+  }
+}
+
+export interface FakePixelsOptions {
+  ledger: BitmapLedger;
+  /** Milliseconds a decode takes. */
+  decodeMs?: number;
+  /** Files whose name starts with this never finish decoding. */
+  hangPrefix?: string;
+  /** Files whose name starts with this are refused as not a photo. */
+  badPrefix?: string;
+  size?: { width: number; height: number };
+}
+
+/** A pixels worker speaking the app's protocol: one request at a time, 'started' first, as the real one. */
+export class FakePixelsWorker implements WorkerPort {
+  static active = 0;
+  static maxActive = 0;
+  static decodes = 0;
+  private onMessage: (data: unknown) => void = () => {};
+  private queue: Promise<void> = Promise.resolve();
+  private terminated = false;
+  private readonly cancelled = new Set<number>();
+  private readonly kept = new Map<number, string>();
+  private nextKey = 1;
+
+  constructor(private readonly options: FakePixelsOptions) {}
+
+  listen(onMessage: (data: unknown) => void) {
+    this.onMessage = onMessage;
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  private send(event: PixelsEvent) {
+    if (!this.terminated) this.onMessage(event);
+  }
+  post(message: unknown) {
+    const request = message as PixelsRequest;
+    if (request.type === 'cancel') return void this.cancelled.add(request.id);
+    if (request.type === 'forget') return void this.kept.delete(request.pixelsKey);
+    if (request.type === 'warm-up') return;
+    this.queue = this.queue.then(async () => {
+      if (this.terminated || this.cancelled.delete(request.id)) return;
+      this.send({ type: 'started', id: request.id });
+      if (request.type === 'decode') await this.decode(request.id, request.file as File);
+      else this.analyse(request);
+    });
+  }
+  private async decode(id: number, file: File) {
+    const {
+      hangPrefix,
+      badPrefix,
+      decodeMs = 1,
+      size = { width: 400, height: 300 },
+    } = this.options;
+    if (hangPrefix && file.name.startsWith(hangPrefix)) return new Promise<void>(() => {});
+    FakePixelsWorker.active += 1;
+    FakePixelsWorker.maxActive = Math.max(FakePixelsWorker.maxActive, FakePixelsWorker.active);
+    await sleep(decodeMs);
+    FakePixelsWorker.active -= 1;
+    FakePixelsWorker.decodes += 1;
+    if (badPrefix && file.name.startsWith(badPrefix)) {
+      return this.send({ type: 'failed', id, kind: 'photo', message: 'This file is not a photo.' });
+    }
+    if (this.terminated || this.cancelled.delete(id)) return;
+    const key = this.nextKey++;
+    this.kept.set(key, file.name);
+    const bitmap = this.options.ledger.make(size.width, size.height, file.name);
+    this.send({
+      type: 'decoded',
+      id,
+      bitmap,
+      info: {
+        ...size,
+        sourceWidth: size.width * 4,
+        sourceHeight: size.height * 4,
+        format: 'jpeg',
+        exif: null,
+        notes: [],
+        pixelsKey: key,
+      },
+    });
+  }
+  private analyse(request: Extract<PixelsRequest, { type: 'analyse' }>) {
+    if (!this.kept.has(request.pixelsKey) && !request.bitmap) {
+      return this.send({ type: 'analysis-needs-pixels', id: request.id });
+    }
+    request.bitmap?.close();
+    const analysis = { width: 1, height: 1, measures: {}, maps: {}, elapsedMs: 1 };
+    this.send({ type: 'analysed', id: request.id, analysis: analysis as unknown as PixelAnalysis });
+  }
+}
+
+interface ScoreCall {
+  photoId: string;
+  signal?: AbortSignal;
+  done: ReturnType<typeof deferred<ScoreResult>>;
+}
+
+interface GenerateCall {
+  request: GenerationRequest;
+  signal?: AbortSignal;
+  onProgress: (event: GenerationProgress) => void;
+  /** Finish the generation with this text. */
+  finish(text: string): void;
+}
+
+export const fakeScore = (score = 3): ScoreResult => ({
+  score,
+  score100: ((score - 1) / 4) * 100,
+  probabilities: [0.2, 0.2, 0.2, 0.2, 0.2],
+  topLevel: 'fair',
+  levelLogits: [0, 0, 0, 0, 0],
+  levelTokenIds: [1, 2, 3, 4, 5],
+  promptTokens: 10,
+  timings: { encodeMs: 1, prefillMs: 1, totalMs: 2 },
+  recipe: 'qsit',
+});
+
+/**
+ * A model service whose calls wait for the test (`autoScore` settles scores by themselves).
+ * Like the real client, aborting a call rejects it at once; `ignoreAbort` makes a score answer
+ * anyway (a late reply), to check that nothing of a removed photo comes back.
+ */
+export class FakeModel implements ModelService {
+  loads: {
+    settings: LoadSettings;
+    signal?: AbortSignal;
+    done: ReturnType<typeof deferred<LoadedModel>>;
+  }[] = [];
+  scores: ScoreCall[] = [];
+  generations: GenerateCall[] = [];
+  forgotten: string[] = [];
+  autoLoad = true;
+  autoScore = true;
+  ignoreAbort = false;
+
+  async probe() {
+    return {
+      webgpu: false,
+      shaderF16: false,
+      crossOriginIsolated: true,
+      threads: 2,
+      webgpuProblem: 'fake',
+    };
+  }
+  async inspect() {
+    return [{ file: 'onnx/decoder_model_merged_q8.onnx', bytes: 1000, cached: false }];
+  }
+  load(settings: LoadSettings, signal?: AbortSignal): Promise<LoadedModel> {
+    const done = deferred<LoadedModel>();
+    this.loads.push({ settings, signal, done });
+    signal?.addEventListener('abort', () => done.reject(new Error('cancelled')), { once: true });
+    const loaded: LoadedModel = {
+      source: settings.source,
+      device: settings.device,
+      dtypes: settings.dtypes,
+      imageTokens: 729,
+      hasNumLogitsToKeep: true,
+      loadMs: 1,
+      bytes: 1000,
+      fromCache: false,
+    };
+    if (this.autoLoad) setTimeout(() => done.resolve(loaded), 0);
+    else (done as { loaded?: LoadedModel }).loaded = loaded;
+    return done.promise;
+  }
+  /** Finishes the `index`-th load. */
+  finishLoad(index: number) {
+    const load = this.loads[index]!;
+    load.done.resolve((load.done as { loaded?: LoadedModel }).loaded!);
+  }
+  async score(photoId: string, image: ImageSource, _recipe: ScoringRecipe, signal?: AbortSignal) {
+    const bitmap = await image();
+    bitmap.close(); // transferred to the worker, which closes it
+    const done = deferred<ScoreResult>();
+    this.scores.push({ photoId, signal, done });
+    if (!this.ignoreAbort) {
+      signal?.addEventListener(
+        'abort',
+        () => done.reject(new DOMException('Aborted', 'AbortError')),
+        {
+          once: true,
+        },
+      );
+    }
+    if (this.autoScore) setTimeout(() => done.resolve(fakeScore()), 0);
+    return done.promise;
+  }
+  async generate(
+    request: GenerationRequest,
+    _image: ImageSource,
+    onProgress: (event: GenerationProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<GenerationResult> {
+    const done = deferred<GenerationResult>();
+    const prompt = {
+      tokens: 10,
+      text: '',
+      droppedExchanges: 0,
+      contextTokens: 2048,
+      encodeMs: 0,
+      prefillMs: 0,
+    };
+    onProgress({ type: 'generation-started', id: 0, prompt });
+    signal?.addEventListener(
+      'abort',
+      () =>
+        done.resolve({
+          text: '',
+          tokens: 0,
+          stopReason: 'cancelled',
+          tokensPerSecond: 0,
+          decodeMs: 0,
+        }),
+      { once: true },
+    );
+    this.generations.push({
+      request,
+      signal,
+      onProgress,
+      finish: (text) =>
+        done.resolve({ text, tokens: 3, stopReason: 'end', tokensPerSecond: 10, decodeMs: 300 }),
+    });
+    return done.promise;
+  }
+  forget(photoId: string) {
+    this.forgotten.push(photoId);
+  }
+}
+
+/** Services for a store in Node: the real PixelsClient on a fake worker, a fake model, fake images. */
+export function fakeServices(
+  options: {
+    ledger?: BitmapLedger;
+    pixels?: Omit<FakePixelsOptions, 'ledger'>;
+    limits?: Partial<PipelineLimits>;
+    decodeHangMs?: number;
+    thumbnail?: (bitmap: ImageBitmap) => Promise<string>;
+  } = {},
+) {
+  const ledger = options.ledger ?? new BitmapLedger();
+  const model = new FakeModel();
+  const revoked: string[] = [];
+  let thumbs = 0;
+  const services: AppServices = {
+    pixels: new PixelsClient({
+      createWorker: () => new FakePixelsWorker({ ledger, ...options.pixels }),
+      copyBitmap: async (b) => ledger.make(b.width, b.height, 'copy'),
+      decodeHangMs: options.decodeHangMs,
+    }),
+    model: () => model,
+    images: {
+      copy: async (b) => {
+        if ((b as unknown as FakeBitmap).closed) throw new Error('copy of a closed bitmap');
+        return ledger.make(b.width, b.height, 'copy');
+      },
+      thumbnail: options.thumbnail ?? (async () => `blob:thumb-${++thumbs}`),
+      revoke: (url) => void revoked.push(url),
+    },
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    appBase: () => 'http://localhost/',
+    buildDefaults: {},
+  };
+  return { services, model, ledger, revoked };
+}
+
+/** A file the fake pixels worker decodes (its name steers the fake). */
+export const photoFile = (name: string) => new File([new Uint8Array([0xff, 0xd8, 0xff])], name);
+
+/** Waits until `check` holds (polling), or fails after `ms`. */
+export async function until(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > ms) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
