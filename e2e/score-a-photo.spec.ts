@@ -136,6 +136,33 @@ test('the download shows per-file progress with MB/s before the model is ready',
   await expect(page.getByTestId('model-ready')).toBeVisible();
 });
 
+test('a download can be cancelled, and changing the precision mid-download loads the new one', async ({
+  page,
+}) => {
+  await openApp(page, {
+    maxTokens: SHORT_DESCRIPTION,
+    device: 'wasm',
+    model: 'test/slow-download',
+    precision: 'fp32',
+  });
+  await startDownload(page);
+  await expect(page.getByTestId('file-progress').first()).toBeVisible();
+  await page.getByTestId('cancel-download').click();
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'needs-consent');
+  await expect(page.getByTestId('model-notice')).toContainText('cancelled');
+
+  // Download again, then switch to 8-bit while it runs: the fp32 download stops, q8 is offered.
+  await page.getByRole('button', { name: 'Download and load the model' }).click();
+  await expect(page.getByTestId('file-progress').first()).toBeVisible();
+  await page.getByText('Model settings').click();
+  await page.getByLabel('Precision').selectOption('q8');
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'needs-consent');
+  await page.getByRole('button', { name: 'Download and load the model' }).click();
+  await expect(page.getByTestId('model-precision')).toHaveText('q8');
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+});
+
 test('choosing another precision before downloading shows its size', async ({ page }) => {
   await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm' });
   const size = page.getByTestId('download-size');

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { FIXTURE_MODEL_ID, writeFixtureModel } from './model-graphs/fixture-model.ts';
+import { ensureShootPhotos, SHOOT_E2E } from './shoot-photos.ts';
 import { ensureTestPhotos } from './test-photos.ts';
 
 export const E2E_FIXTURE_DIR = resolve('public/models', FIXTURE_MODEL_ID);
@@ -12,6 +13,7 @@ export const E2E_FIXTURE_DIR = resolve('public/models', FIXTURE_MODEL_ID);
 const started = performance.now();
 const fixture = writeFixtureModel(E2E_FIXTURE_DIR, ['fp32', 'q4', 'q8', 'fp16']);
 await ensureTestPhotos();
+await ensureShootPhotos(SHOOT_E2E.count, SHOOT_E2E.longSide); // drop-a-shoot.spec.ts
 await (await import('./convert/e2e-model.ts')).ensureConvertedTestModel(); // converted Q-SiT-mini stand-in
 console.log(
   `e2e set-up: fixture ${fixture.skipped ? 'up to date' : 'written'} in ${E2E_FIXTURE_DIR}, photos ready (${Math.round(performance.now() - started)} ms)`,

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { originalsDir, PHOTOS_DIR } from './test-photos.ts';
 
+/** The shoot the e2e journeys drop: 100 photos of 3 MP (2048 × 1536, the app's working size). */
+export const SHOOT_E2E = { count: 100, longSide: 2048 } as const;
+
 /**
  * Paths of `count` JPEGs whose long side is `longSide` px (4:3 landscape). 4000 gives 12 MP photos
  * like a phone's; a few hundred pixels is enough where only the count matters.

@@ -118,9 +118,9 @@ export interface BenchRun {
   problems: string[];
 }
 
-const EXECUTABLE = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
+export const EXECUTABLE = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
 /** The flags playwright.config.ts uses, for the same browser behaviour. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-background-networking',
   '--disable-component-update',
@@ -170,7 +170,7 @@ export function defaultOptions(smoke: boolean, log: (line: string) => void): Ben
       };
 }
 
-function freePort(preferred: number): Promise<number> {
+export function freePort(preferred: number): Promise<number> {
   return new Promise((resolvePort) => {
     const server = createServer();
     server.once('error', () => resolvePort(freePort(preferred + 1)));

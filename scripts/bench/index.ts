@@ -6,6 +6,7 @@
  *   npm run bench -- --smoke               # CI: fixture model, one repeat (≈ 1 min)
  *   npm run bench -- --size fixture --repeats 5 --precisions fp32,q4 --no-keep q4 --no-webgpu
  *   npm run bench -- --precisions q4 --no-keep q4 --pixels '' --no-webgpu   # one pair only
+ *   npm run bench -- --no-shoot            # without the shoot rows (20 and 200 photos dropped)
  *   npm run bench -- --model-dir ~/models/llava-onevision-qwen2-0.5b-ov-hf --precisions q4f16 \
  *     --device webgpu --browser-arg=--enable-features=Vulkan   # real weights, real GPU
  *
@@ -18,6 +19,7 @@ import { parsePrecisions } from '../model-graphs/precisions.ts';
 import { TEST_PHOTOS, type TestPhotoName } from '../test-photos.ts';
 import { defaultOptions, runBench } from './bench.ts';
 import { buildReport, missingFigures, reportMarkdown, writeReport } from './report.ts';
+import { runShootBench, shootMarkdown } from './shoot.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     'browser-arg': { type: 'string', multiple: true, default: [] },
     out: { type: 'string', default: 'bench-results' },
     quiet: { type: 'boolean', default: false },
+    'no-shoot': { type: 'boolean', default: false },
   },
 });
 
@@ -80,6 +83,11 @@ const report = buildReport(await runBench(options));
 const paths = writeReport(report, resolve(values.out));
 if (!values.quiet) console.log(reportMarkdown(report));
 console.error(`wrote ${paths.join(', ')}`);
+// The app itself with 20 and then 200 photos of 12 MP dropped at once (scripts/bench/shoot.ts).
+if (!values.smoke && !values['no-shoot']) {
+  const rows = await runShootBench([20, 200], 4000, resolve(values.out), log);
+  if (!values.quiet) console.log(shootMarkdown(rows));
+}
 const missing = missingFigures(report);
 if (missing.length > 0 || report.run.problems.length > 0) {
   console.error(`Missing or non-finite figures: ${missing.join('; ') || 'none'}`);
