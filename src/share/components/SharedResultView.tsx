@@ -44,12 +44,9 @@ export function SharedResultView({ fragment }: { fragment: string }) {
           </section>
         )}
         {checked?.ok && (
-          <>
-            <p className="shared__banner" role="note" data-testid="shared-banner">
-              Shared result — the photo itself is not included
-            </p>
-            <SharedResultBody result={checked.value} />
-          </>
+          <p className="shared__banner" role="note" data-testid="shared-banner">
+            Shared result — the photo itself is not included
+          </p>
         )}
         <div className="share__actions">
           <button type="button" className="shared__try" onClick={leaveSharedResult}>
@@ -64,6 +61,7 @@ export function SharedResultView({ fragment }: { fragment: string }) {
             />
           )}
         </div>
+        {checked?.ok && <SharedResultBody result={checked.value} />}
       </main>
     </div>
   );
