@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Chat } from './components/Chat/Chat.tsx';
 import { Description } from './components/Description/Description.tsx';
 import { ModelStatus } from './components/ModelStatus/ModelStatus.tsx';
@@ -8,6 +8,9 @@ import { PhotoView } from './components/PhotoView/PhotoView.tsx';
 import { PixelAnalysis } from './components/PixelAnalysis/PixelAnalysis.tsx';
 import { ScoreCard } from './components/ScoreCard/ScoreCard.tsx';
 import { WorkProgress } from './components/WorkProgress/WorkProgress.tsx';
+import { SharedResultView } from './share/components/SharedResultView.tsx';
+import { SharePanel } from './share/components/SharePanel.tsx';
+import { useSharedFragment } from './share/useSharedFragment.ts';
 import { useChatActions } from './store/hooks/useChat.ts';
 import { useModelActions } from './store/hooks/useModel.ts';
 import { useSelectedPhoto } from './store/hooks/usePhotos.ts';
@@ -17,12 +20,19 @@ export function App() {
   const { initModel } = useModelActions();
   const { initChat } = useChatActions();
   const photo = useSelectedPhoto();
+  const sharedFragment = useSharedFragment();
+  const started = useRef(false);
 
   useEffect(() => {
+    // A shared link opens without the model: nothing is downloaded until the person tries a photo.
+    if (sharedFragment !== null || started.current) return;
+    started.current = true;
     const params = new URLSearchParams(window.location.search);
     initChat(params);
     void initModel(params);
-  }, [initModel, initChat]);
+  }, [initModel, initChat, sharedFragment]);
+
+  if (sharedFragment !== null) return <SharedResultView fragment={sharedFragment} />;
 
   return (
     <div className="app">
@@ -49,6 +59,7 @@ export function App() {
               {photo.status === 'ready' && (
                 <div className="app__model-column">
                   <ScoreCard photoId={photo.id} />
+                  <SharePanel key={photo.id} photo={photo} />
                   <Description photoId={photo.id} />
                   <Chat key={photo.id} photoId={photo.id} />
                 </div>

@@ -8,7 +8,8 @@ export interface MeasureRow {
   measure: Measure;
 }
 
-const LABELS: [keyof PixelAnalysis['measures'], string][] = [
+/** Each measure's name as shown, in the order a photographer checks them. */
+export const LABELS: [keyof PixelAnalysis['measures'], string][] = [
   ['exposure', 'Exposure'],
   ['highlightClipping', 'Highlights clipped'],
   ['shadowClipping', 'Shadows crushed'],
