@@ -93,7 +93,7 @@ test('a photo removed while it is being scored stays gone', async ({ page }) => 
 test('switching photos mid-description starts the new photo’s text first', async ({ page }) => {
   const photos = await ensureShootPhotos(SHOOT_E2E.count, SHOOT_E2E.longSide);
   // A description far longer than the test: it is still streaming when the person switches.
-  await openApp(page, { device: 'wasm', maxTokens: '3000' });
+  await openApp(page, { device: 'wasm', maxTokens: '3000', context: '4096' });
   await loadModel(page);
   await pickPhotos(page, photos[0]!, photos[1]!);
   const description = page.getByTestId('description');

@@ -4,6 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAppStore } from './index.ts';
+import { MAPS_KEPT } from './pixelsSlice.ts';
 import {
   deferred,
   fakeServices,
@@ -213,5 +214,32 @@ describe('photo pipeline', () => {
     model.scores[0]!.done.resolve((await import('./testing/fakes.ts')).fakeScore());
     await until(() => model.scores.length === 2, 2000, 'second score');
     expect(model.scores[1]!.photoId).toBe(last);
+  });
+
+  it('keeps overlay maps for the photos seen last only, and measures again when one is shown', async () => {
+    const { store } = await readyStore({ limits: { bitmapBudgetBytes: 3 * 400 * 300 * 4 } });
+    store.getState().addFiles(Array.from({ length: 30 }, (_, i) => photoFile(`m${i}.jpg`)));
+    const ready = () =>
+      Object.values(store.getState().pixelAnalyses).filter((a) => a.status === 'ready');
+    await until(() => ready().length === 30, 5000, 'all measured');
+    const withMaps = () =>
+      Object.entries(store.getState().pixelAnalyses).filter(
+        ([, a]) => a.status === 'ready' && a.analysis.maps,
+      );
+    expect(withMaps()).toHaveLength(MAPS_KEPT);
+    // The photo on screen (the first added) keeps its maps.
+    const first = idOf(store, 'm0.jpg');
+    expect(withMaps().map(([id]) => id)).toContain(first);
+
+    const old = idOf(store, 'm3.jpg');
+    const before = store.getState().pixelAnalyses[old];
+    expect(before?.status === 'ready' && before.analysis.maps).toBe(null);
+    store.getState().selectPhoto(old);
+    await store.getState().restorePhotoMaps(old);
+    const after = store.getState().pixelAnalyses[old];
+    expect(after?.status === 'ready' && after.analysis.maps).toBeTruthy();
+    expect(withMaps()).toHaveLength(MAPS_KEPT);
+    // Its bitmap had been evicted: it was decoded again from the file.
+    expect(store.pipeline.redecodes).toBeGreaterThan(0);
   });
 });

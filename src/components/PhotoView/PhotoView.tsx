@@ -42,10 +42,16 @@ function Overlay({ kind, map }: { kind: OverlayKind; map: OverlayMap }) {
 export function PhotoView({ photo }: { photo: PhotoRecord }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const overlays = useOverlays();
-  const { toggleOverlay } = usePixelActions();
+  const { toggleOverlay, restorePhotoMaps } = usePixelActions();
   const { photoBitmap } = usePhotoActions();
   const state = usePixelAnalysis(photo.id);
   const maps = state?.status === 'ready' ? state.analysis.maps : null;
+  const mapsDropped = state?.status === 'ready' && !maps;
+
+  // Maps of photos not seen for a while are dropped to save memory: measure again when shown.
+  useEffect(() => {
+    if (mapsDropped) void restorePhotoMaps(photo.id);
+  }, [mapsDropped, photo.id, restorePhotoMaps]);
 
   useEffect(() => {
     if (photo.status !== 'ready') return;

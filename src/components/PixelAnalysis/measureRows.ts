@@ -47,7 +47,7 @@ export function formatMeasure(key: MeasureRow['key'], m: Measure): string {
 }
 
 /** The measures in the order a photographer checks them. */
-export function measureRows(analysis: PixelAnalysis): MeasureRow[] {
+export function measureRows(analysis: Pick<PixelAnalysis, 'measures'>): MeasureRow[] {
   return LABELS.map(([key, label]) => ({
     key,
     label,

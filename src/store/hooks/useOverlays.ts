@@ -10,6 +10,10 @@ export function useOverlays(): Record<OverlayKind, boolean> {
 /** The pixel-analysis actions a component may call. */
 export function usePixelActions() {
   return useAppStore(
-    useShallow((s) => ({ toggleOverlay: s.toggleOverlay, revealGps: s.revealGps })),
+    useShallow((s) => ({
+      toggleOverlay: s.toggleOverlay,
+      revealGps: s.revealGps,
+      restorePhotoMaps: s.restorePhotoMaps,
+    })),
   );
 }
