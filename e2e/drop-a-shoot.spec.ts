@@ -105,12 +105,12 @@ test('switching photos mid-description starts the new photo’s text first', asy
   // The second photo's text streams while the first one's is paused, not queued behind it.
   await expect(description).toHaveAttribute('data-status', 'streaming');
   await expect(page.getByTestId('description-text')).not.toBeEmpty();
-  await page.getByRole('button', { name: 'Stop' }).click();
+  await description.getByRole('button', { name: 'Stop' }).click();
   await expect(description).toHaveAttribute('data-status', 'stopped');
 
   // Back on the first photo: its description was paused, and starts again, saying so.
   await page.getByTestId('strip-item').nth(0).getByRole('button').first().click();
   await expect(page.getByTestId('description-interrupted')).toContainText(/paused|Started again/);
   await expect(description).toHaveAttribute('data-status', /waiting|streaming/);
-  await page.getByRole('button', { name: 'Stop' }).click();
+  await description.getByRole('button', { name: 'Stop' }).click();
 });

@@ -93,7 +93,7 @@ function explain(error: unknown): ModelCallError {
     if (error.kind === 'cancelled')
       return new ModelCallError({ ...cancelledDetail, message: error.message });
     return new ModelCallError({
-      kind: 'unknown',
+      kind: error.kind === 'protocol' ? 'unknown' : 'crashed',
       message: error.message,
       advice:
         'Try again. If it happens again, choose a smaller precision or WASM in Model settings.',

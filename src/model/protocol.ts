@@ -172,6 +172,8 @@ export interface ModelError {
     | 'cancelled'
     | 'context-full'
     | 'bad-model'
+    /** The worker died or stopped answering while it ran the call (a fresh one was started). */
+    | 'crashed'
     | 'unknown';
   message: string;
   /** What the person can do about it. */

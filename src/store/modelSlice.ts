@@ -116,7 +116,11 @@ export const createModelSlice =
     let settingsVersion = 0;
     /** Photos in the score queue (so a photo is never queued twice). */
     const queued = new Set<string>();
-    let lastCrashReload = -Infinity;
+    /** Photos whose score was cut off by a worker crash once already (retried only once). */
+    const crashedOnce = new Set<string>();
+    /** Reloads after a crash, done by the app itself; past `AUTO_RELOADS` the person is asked. */
+    let autoReloads = 0;
+    const AUTO_RELOADS = 3;
 
     modelHandlers.onEvent = (event: ModelEvent) => {
       if (event.type === 'file-progress') {
@@ -135,11 +139,13 @@ export const createModelSlice =
 
     modelHandlers.onCrash = (error) => {
       // The worker died and its model with it; the bridge already started a fresh worker. Load
-      // again by itself (the files are in the browser's cache), at most once a minute.
+      // again by itself (the files are in the browser's cache), a few times at most: a model that
+      // keeps crashing is left for the person to retry or to choose a smaller precision.
       const wasReady = get().model.status === 'ready';
       patch({ status: 'failed', error, loaded: null });
-      if (wasReady && Date.now() - lastCrashReload > 60_000) {
-        lastCrashReload = Date.now();
+      if (wasReady && autoReloads < AUTO_RELOADS) {
+        autoReloads += 1;
+        patch({ notice: `${error.message} It was loaded again by itself.` });
         void get().startModel();
       }
     };
@@ -209,8 +215,11 @@ export const createModelSlice =
       } catch (error) {
         if (signal.aborted) return;
         const detail = errorDetail(error);
-        // The model went away under it (reloaded, settings changed): it waits for the next one.
-        const again = detail.kind === 'not-loaded' || isCancelled(error);
+        // The model went away under it (reloaded, settings changed, or its worker crashed for the
+        // first time): it waits for the next model. A second crash on the same photo is shown.
+        const retryAfterCrash = detail.kind === 'crashed' && !crashedOnce.has(photoId);
+        if (retryAfterCrash) crashedOnce.add(photoId);
+        const again = detail.kind === 'not-loaded' || isCancelled(error) || retryAfterCrash;
         setScore(photoId, again ? { status: 'waiting' } : { status: 'failed', error: detail, by });
       }
     };
@@ -356,6 +365,7 @@ export const createModelSlice =
 
       forgetPhotoModelState(photoId) {
         client.forget(photoId);
+        crashedOnce.delete(photoId);
         set((s) => {
           const scores = { ...s.scores };
           delete scores[photoId];

@@ -242,4 +242,39 @@ describe('photo pipeline', () => {
     // Its bitmap had been evicted: it was decoded again from the file.
     expect(store.pipeline.redecodes).toBeGreaterThan(0);
   });
+
+  it('a model worker crash mid-score reloads the model and scores the photo again, once', async () => {
+    const { store, model } = await readyStore();
+    model.autoScore = false;
+    const { ModelCallError } = await import('../model/client.ts');
+    const crash = () => {
+      const error = {
+        kind: 'crashed' as const,
+        message: 'The model worker stopped (boom).',
+        advice: '',
+      };
+      model.handlers!.onCrash(error);
+      model.scores.at(-1)!.done.reject(new ModelCallError(error));
+    };
+    store.getState().addFiles([photoFile('a.jpg'), photoFile('b.jpg')]);
+    const a = idOf(store, 'a.jpg');
+    await until(() => model.scores.length === 1, 2000, 'a scored');
+    crash();
+    await until(() => model.loads.length === 2, 2000, 'reloaded');
+    expect(store.getState().model.notice).toMatch(/loaded again/);
+    await until(() => model.scores.filter((x) => x.photoId === a).length === 2, 2000, 'a again');
+    model.scores.at(-1)!.done.resolve((await import('./testing/fakes.ts')).fakeScore());
+    await until(() => store.getState().scores[a]?.status === 'done', 2000, 'a done');
+
+    // The other photo crashes twice: the second time it is marked failed, not retried forever.
+    const b = idOf(store, 'b.jpg');
+    await until(() => model.scores.at(-1)?.photoId === b, 2000, 'b started');
+    crash();
+    await until(() => store.getState().model.status === 'ready', 2000, 'ready again');
+    await until(() => model.scores.filter((x) => x.photoId === b).length === 2, 2000, 'b again');
+    crash();
+    await until(() => store.getState().scores[b]?.status === 'failed', 2000, 'b failed');
+    expect(store.getState().scores[b]?.error?.message).toMatch(/stopped/);
+    expect(store.getState().scores[a]?.status).toBe('done');
+  });
 });

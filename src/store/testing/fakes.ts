@@ -15,7 +15,12 @@ import type {
 import type { ScoringRecipe } from '../../model/recipes.ts';
 import { PixelsClient } from '../../pixels/client.ts';
 import type { PixelAnalysis, PixelsEvent, PixelsRequest } from '../../pixels/protocol.ts';
-import { DEFAULT_LIMITS, type AppServices, type PipelineLimits } from '../services.ts';
+import {
+  DEFAULT_LIMITS,
+  type AppServices,
+  type ModelHandlers,
+  type PipelineLimits,
+} from '../services.ts';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -187,6 +192,8 @@ export class FakeModel implements ModelService {
   generations: GenerateCall[] = [];
   forgotten: string[] = [];
   autoLoad = true;
+  /** Where the store listens for the worker's events and crashes. */
+  handlers: ModelHandlers | null = null;
   autoScore = true;
   ignoreAbort = false;
 
@@ -304,7 +311,10 @@ export function fakeServices(
       copyBitmap: async (b) => ledger.make(b.width, b.height, 'copy'),
       decodeHangMs: options.decodeHangMs,
     }),
-    model: () => model,
+    model: (handlers) => {
+      model.handlers = handlers;
+      return model;
+    },
     images: {
       copy: async (b) => {
         if ((b as unknown as FakeBitmap).closed) throw new Error('copy of a closed bitmap');
