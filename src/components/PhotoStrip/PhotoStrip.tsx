@@ -1,9 +1,17 @@
+import { memo } from 'react';
 import type { PhotoRecord } from '../../photos/types.ts';
 import { usePhotoScore } from '../../store/hooks/useModel.ts';
 import { usePhotoActions, usePhotoList, useSelectedPhoto } from '../../store/hooks/usePhotos.ts';
 import './PhotoStrip.css';
 
-function StripItem({ photo, selected }: { photo: PhotoRecord; selected: boolean }) {
+/** One photo in the strip; re-rendered only when its own record, score or selection changes. */
+const StripItem = memo(function StripItem({
+  photo,
+  selected,
+}: {
+  photo: PhotoRecord;
+  selected: boolean;
+}) {
   const score = usePhotoScore(photo.id);
   const { selectPhoto, removePhoto } = usePhotoActions();
   const badge =
@@ -16,6 +24,8 @@ function StripItem({ photo, selected }: { photo: PhotoRecord; selected: boolean 
     <li
       className={`photo-strip__item${selected ? ' photo-strip__item--selected' : ''}`}
       data-testid="strip-item"
+      data-status={photo.status}
+      title={photo.status === 'failed' ? photo.error : undefined}
     >
       <button
         type="button"
@@ -44,7 +54,7 @@ function StripItem({ photo, selected }: { photo: PhotoRecord; selected: boolean 
       </button>
     </li>
   );
-}
+});
 
 /** Every photo added so far, with its score; click to reopen its result. */
 export function PhotoStrip() {

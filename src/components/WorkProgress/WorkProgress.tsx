@@ -15,6 +15,7 @@ export function WorkProgress() {
       className="work-progress"
       data-testid="work-progress"
       data-total={p.total}
+      data-opened={p.opened}
       data-measured={p.measured}
       data-scored={p.scored}
       data-failed={p.failed}
