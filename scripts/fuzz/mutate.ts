@@ -6,17 +6,10 @@
  * and chunks repeated or spliced from elsewhere.
  */
 
-/** mulberry32: a small, fast, seeded PRNG (0 ≤ x < 1). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/model/worker/sampling.ts';
+
+/** The seeded generator the app samples tokens with (mulberry32): 0 ≤ x < 1, same seed same run. */
+export const random = seededRandom;
 
 export type Mutation =
   'truncate' | 'bit-flips' | 'length-lie' | 'huge-size' | 'ifd-loop' | 'splice' | 'zero-run';

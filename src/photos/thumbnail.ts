@@ -6,6 +6,11 @@ const THUMB_SIDE = 192;
  * a few milliseconds; encoding runs off the main thread inside convertToBlob.
  */
 export async function makeThumbnail(bitmap: ImageBitmap, side = THUMB_SIDE): Promise<string> {
+  return URL.createObjectURL(await smallJpeg(bitmap, side, 0.85));
+}
+
+/** A JPEG of `bitmap` whose long side is at most `side` px. */
+export async function smallJpeg(bitmap: ImageBitmap, side: number, quality: number): Promise<Blob> {
   const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
   const canvas = new OffscreenCanvas(
     Math.max(1, Math.round(bitmap.width * scale)),
@@ -14,6 +19,5 @@ export async function makeThumbnail(bitmap: ImageBitmap, side = THUMB_SIDE): Pro
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('No 2D canvas available');
   ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
-  return URL.createObjectURL(blob);
+  return canvas.convertToBlob({ type: 'image/jpeg', quality });
 }

@@ -2,6 +2,7 @@
  * The only part of a photo that can ever go into a link: a tiny JPEG the person opted into, made
  * from the strip thumbnail that already exists (no second decode of the photo).
  */
+import { smallJpeg } from '../photos/thumbnail.ts';
 import { THUMBNAIL_PREFIX } from './payload.ts';
 
 /** Longest side of a shared thumbnail, in pixels. */
@@ -25,24 +26,12 @@ function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-async function jpeg(bitmap: ImageBitmap, side: number, quality: number): Promise<Blob> {
-  const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
-  const canvas = new OffscreenCanvas(
-    Math.max(1, Math.round(bitmap.width * scale)),
-    Math.max(1, Math.round(bitmap.height * scale)),
-  );
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('No 2D canvas available');
-  ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-  return canvas.convertToBlob({ type: 'image/jpeg', quality });
-}
-
 /** A JPEG data URL of at most SHARE_THUMB_MAX_BYTES from an image URL (the strip thumbnail). */
 export async function shareThumbnail(imageUrl: string): Promise<string> {
   const bitmap = await createImageBitmap(await (await fetch(imageUrl)).blob());
   try {
     for (const [side, quality] of ATTEMPTS) {
-      const blob = await jpeg(bitmap, side, quality);
+      const blob = await smallJpeg(bitmap, side, quality);
       if (blob.size <= SHARE_THUMB_MAX_BYTES) {
         return THUMBNAIL_PREFIX + base64(new Uint8Array(await blob.arrayBuffer()));
       }
