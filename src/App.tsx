@@ -58,7 +58,7 @@ export function App() {
               </div>
               {photo.status === 'ready' && (
                 <div className="app__model-column">
-                  <ScoreCard photoId={photo.id} />
+                  <ScoreCard photo={photo} />
                   <SharePanel key={photo.id} photo={photo} />
                   <Description photoId={photo.id} />
                   <Chat key={photo.id} photoId={photo.id} />

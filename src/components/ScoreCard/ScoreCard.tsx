@@ -1,12 +1,18 @@
 import { formatDuration } from '../../lib/format.ts';
 import { describeDtypes } from '../../model/precision.ts';
 import { LEVELS } from '../../model/recipes.ts';
+import { tooSmallToScore, verdictForScore } from '../../model/verdict.ts';
+import type { PhotoRecord } from '../../photos/types.ts';
 import { usePhotoScore, useModelActions } from '../../store/hooks/useModel.ts';
 import { LevelBars } from '../LevelBars/LevelBars.tsx';
 import './ScoreCard.css';
 
-/** A photo's quality score (1–5 and 0–100), its level probabilities and how it was computed. */
-export function ScoreCard({ photoId }: { photoId: string }) {
+/**
+ * A photo's quality score (1–5 and 0–100) with the level it stands for, its level probabilities,
+ * how it was computed, and a caveat when the picture is too small for the score to mean anything.
+ */
+export function ScoreCard({ photo }: { photo: PhotoRecord }) {
+  const photoId = photo.id;
   const score = usePhotoScore(photoId);
   const { scorePhoto } = useModelActions();
   if (!score) return null;
@@ -36,9 +42,20 @@ export function ScoreCard({ photoId }: { photoId: string }) {
     );
   }
   const r = score.result;
-  const top = LEVELS.find((l) => l.key === r.topLevel)!;
+  const verdict = LEVELS.find((l) => l.key === verdictForScore(r.score))!;
+  const topIndex = LEVELS.findIndex((l) => l.key === r.topLevel);
+  const top = LEVELS[topIndex]!;
+  const caveat = tooSmallToScore(photo.width ?? 0, photo.height ?? 0);
   return (
-    <section className="score-card" data-testid="score-card">
+    <section
+      className={`score-card${caveat ? ' score-card--caveat' : ''}`}
+      data-testid="score-card"
+    >
+      {caveat && (
+        <p className="score-card__caveat" role="note" data-testid="score-caveat">
+          <strong>Too small to judge.</strong> {caveat}
+        </p>
+      )}
       <div className="score-card__headline">
         <span className="score-card__score" data-testid="score-value">
           {r.score.toFixed(2)}
@@ -47,8 +64,20 @@ export function ScoreCard({ photoId }: { photoId: string }) {
         <span className="score-card__score100" data-testid="score-100">
           {Math.round(r.score100)} / 100
         </span>
-        <span className={`score-card__level score-card__level--${top.key}`}>{top.label}</span>
+        <span
+          className={`score-card__level score-card__level--${verdict.key}`}
+          data-testid="score-verdict"
+          title="The level nearest to the score"
+        >
+          {verdict.label}
+        </span>
       </div>
+      {top.key !== verdict.key && (
+        <p className="score-card__top-level" data-testid="score-top-level">
+          Most probable level: {top.label} {((r.probabilities[topIndex] ?? 0) * 100).toFixed(1)} %
+          (the score weighs all five levels)
+        </p>
+      )}
       <LevelBars probabilities={r.probabilities} />
       {score.by && (
         <dl className="score-card__meta" data-testid="score-meta">
