@@ -302,6 +302,47 @@ test('a missing model says what happened and photos still open', async ({ page }
   await expect(page.getByTestId('score-card')).toContainText('Waiting for the model');
 });
 
+for (const hub of ['javascript:alert(1)', 'http://evil.example']) {
+  test(`a link cannot choose where the model comes from: ?hub=${hub} is refused`, async ({
+    page,
+  }) => {
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    let dialogs = 0;
+    page.on('dialog', (dialog) => {
+      dialogs += 1;
+      void dialog.dismiss();
+    });
+    await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm', hub });
+    await expect(page.getByTestId('model-notice')).toContainText('was refused');
+    await expect(page.getByTestId('model-notice')).toContainText('from huggingface.co instead');
+    // Not stuck: the prompt names the default host (nothing is downloaded without a click).
+    await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'needs-consent');
+    await expect(page.getByTestId('download-host')).toHaveText('huggingface.co');
+    await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+    await expect(page.getByTestId('photo-canvas')).toBeVisible();
+    expect(dialogs).toBe(0);
+    // Nothing was asked of the refused host (the page's own address carries it only as text).
+    expect(requested.filter((url) => new URL(url).hostname === 'evil.example')).toEqual([]);
+  });
+}
+
+test('an unreachable model host: the prompt warns, the download fails with advice, photos open', async ({
+  page,
+}) => {
+  // Port 1 on this computer: nothing listens, every connection is refused.
+  await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm', hub: 'http://127.0.0.1:1/' });
+  await expect(page.getByTestId('download-host')).toHaveText('127.0.0.1:1');
+  await expect(page.getByTestId('host-warning')).toContainText('did not answer');
+  await page.getByRole('button', { name: 'Download and load the model' }).click();
+  const error = page.getByTestId('model-error');
+  await expect(error).toContainText('The model host 127.0.0.1:1 could not be reached');
+  await expect(error).toContainText('?hub=');
+  await expect(error.getByRole('button', { name: 'Try again' })).toBeVisible();
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('photo-canvas')).toBeVisible();
+});
+
 test('a dropped connection during the download is reported with what to do', async ({ page }) => {
   await openApp(page, {
     maxTokens: SHORT_DESCRIPTION,
