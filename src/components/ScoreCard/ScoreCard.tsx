@@ -1,10 +1,10 @@
 import { formatDuration } from '../../lib/format.ts';
 import { describeDtypes } from '../../model/precision.ts';
-import { LEVELS } from '../../model/recipes.ts';
-import { tooSmallToScore, verdictForScore } from '../../model/verdict.ts';
+import { tooSmallToScore } from '../../model/verdict.ts';
 import type { PhotoRecord } from '../../photos/types.ts';
 import { usePhotoScore, useModelActions } from '../../store/hooks/useModel.ts';
 import { LevelBars } from '../LevelBars/LevelBars.tsx';
+import { ScoreHeadline } from './ScoreHeadline.tsx';
 import './ScoreCard.css';
 
 /**
@@ -42,9 +42,6 @@ export function ScoreCard({ photo }: { photo: PhotoRecord }) {
     );
   }
   const r = score.result;
-  const verdict = LEVELS.find((l) => l.key === verdictForScore(r.score))!;
-  const topIndex = LEVELS.findIndex((l) => l.key === r.topLevel);
-  const top = LEVELS[topIndex]!;
   const caveat = tooSmallToScore(photo.width ?? 0, photo.height ?? 0);
   return (
     <section
@@ -56,28 +53,7 @@ export function ScoreCard({ photo }: { photo: PhotoRecord }) {
           <strong>Too small to judge.</strong> {caveat}
         </p>
       )}
-      <div className="score-card__headline">
-        <span className="score-card__score" data-testid="score-value">
-          {r.score.toFixed(2)}
-        </span>
-        <span className="score-card__scale">/ 5</span>
-        <span className="score-card__score100" data-testid="score-100">
-          {Math.round(r.score100)} / 100
-        </span>
-        <span
-          className={`score-card__level score-card__level--${verdict.key}`}
-          data-testid="score-verdict"
-          title="The level nearest to the score"
-        >
-          {verdict.label}
-        </span>
-      </div>
-      {top.key !== verdict.key && (
-        <p className="score-card__top-level" data-testid="score-top-level">
-          Most probable level: {top.label} {((r.probabilities[topIndex] ?? 0) * 100).toFixed(1)} %
-          (the score weighs all five levels)
-        </p>
-      )}
+      <ScoreHeadline score={r.score} score100={r.score100} probabilities={r.probabilities} />
       <LevelBars probabilities={r.probabilities} />
       {score.by && (
         <dl className="score-card__meta" data-testid="score-meta">
