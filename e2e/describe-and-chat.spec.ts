@@ -242,3 +242,15 @@ test('the description and a yes/no confidence on WebGPU @webgpu', async ({ page 
   await expect(exchange).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   await expect(exchange.getByTestId('answer-confidence')).toContainText('Yes');
 });
+
+test('a link asking for a 999999999-token answer is limited, with a notice', async ({ page }) => {
+  await openApp(page, {
+    device: 'wasm',
+    model: 'local:llava-onevision-fixture',
+    maxTokens: '999999999',
+  });
+  await expect(page.getByTestId('chat-notice')).toHaveText(
+    'The link asked for answers of 999999999 tokens; limited to 3072 so this tab does not run out of memory.',
+  );
+  await expect(page.getByTestId('model-ready')).toBeVisible();
+});

@@ -96,3 +96,39 @@ test('a photo with damaged EXIF is still measured, with a note about the EXIF', 
     'No camera information',
   );
 });
+
+test('the same file added twice stays one entry, and the app says it was already added', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await addPhotos(page, 'landscapeJpeg', 'png');
+  const items = page.getByTestId('strip-item');
+  await expect(items).toHaveCount(2);
+  await items.filter({ hasText: 'ladybird.png' }).getByRole('button').first().click();
+  await expect(page.getByTestId('measure-resolution')).toContainText('1280 × 800 px');
+
+  await addPhotos(page, 'landscapeJpeg');
+  await expect(page.getByTestId('photo-notice')).toHaveText('Already added: landscape.jpg.');
+  await expect(items).toHaveCount(2);
+  // The existing entry is brought on screen instead.
+  await expect(
+    items.filter({ hasText: 'landscape.jpg' }).getByRole('button').first(),
+  ).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('measure-resolution')).toContainText('1680 × 1050 px');
+});
+
+test('the files that could not be opened are cleared at once, the photos stay', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await addPhotos(page, 'random', 'landscapeJpeg', 'text', 'empty');
+  const items = page.getByTestId('strip-item');
+  await expect(items).toHaveCount(4);
+  const clear = page.getByTestId('clear-failed');
+  await expect(clear).toHaveText('Clear 3 files that could not be opened');
+  await clear.click();
+  await expect(items).toHaveCount(1);
+  await expect(items).toContainText('landscape.jpg');
+  await expect(clear).toHaveCount(0);
+  await expect(page.getByTestId('measure-resolution')).toContainText('1680 × 1050 px');
+});

@@ -2,7 +2,10 @@
  * A person opens the app, agrees to the model download, drops a photo and reads its score; the
  * model comes from the Hub stand-in (the same code path as the real Hub) or a served folder.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import sharp from 'sharp';
 import { TEST_PHOTOS } from '../scripts/test-photos.ts';
 import {
   dropFile,
@@ -44,6 +47,10 @@ test('drop a photo on WASM: score, level bars and model info appear', async ({ p
   await expect(page.getByTestId('score-100')).toHaveText(
     `${Math.round(((value - 1) / 4) * 100)} / 100`,
   );
+  // The badge is the level nearest to the score (G: 5 excellent … 1 bad), not the most probable one.
+  const nearest = ['Bad', 'Poor', 'Fair', 'Good', 'Excellent'][Math.round(value) - 1];
+  await expect(page.getByTestId('score-verdict')).toHaveText(nearest!);
+  await expect(page.getByTestId('score-caveat')).toHaveCount(0);
   const percentages = await levelPercentages(page);
   expect(percentages).toHaveLength(5);
   expect(percentages.reduce((a, b) => a + b, 0)).toBeGreaterThan(99.5);
@@ -86,6 +93,57 @@ test('a file that is not an image gets a clear message and the app keeps working
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
   await expect(page.getByTestId('strip-item')).toHaveCount(2);
+});
+
+test('pictures too small to judge get their score with a caveat beside it', async ({
+  page,
+}, testInfo) => {
+  // Noise pictures of the sizes a new user tried: 1 × 1, 8 × 8 and a 3000 × 2 strip.
+  const dir = testInfo.outputPath('tiny');
+  mkdirSync(dir, { recursive: true });
+  const sizes = [
+    [1, 1],
+    [8, 8],
+    [3000, 2],
+  ] as const;
+  const files = await Promise.all(
+    sizes.map(async ([width, height]) => {
+      const file = join(dir, `tiny-${width}x${height}.png`);
+      await sharp({
+        create: {
+          width,
+          height,
+          channels: 3,
+          background: '#808080',
+          noise: { type: 'gaussian', mean: 128, sigma: 40 },
+        },
+      })
+        .png()
+        .toFile(file);
+      return file;
+    }),
+  );
+  await openApp(page, {
+    maxTokens: SHORT_DESCRIPTION,
+    device: 'wasm',
+    model: 'local:llava-onevision-fixture',
+  });
+  await expect(page.getByTestId('model-ready')).toBeVisible();
+  const caveat = page.getByTestId('score-caveat');
+  for (const [i, [width, height]] of sizes.entries()) {
+    await pickPhotos(page, files[i]!);
+    await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+    await expect(caveat).toContainText('Too small to judge');
+    await expect(caveat).toContainText(`(${width} × ${height})`);
+  }
+  // The strip's note no longer reads "0.0 MP".
+  await expect(page.getByTestId('photo-notes')).toContainText(
+    'Downsampled from 6,000 pixels (3000 × 2) to 2048 × 1',
+  );
+  // A real photo gets no caveat.
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+  await expect(caveat).toHaveCount(0);
 });
 
 test('a second visit loads the model from the browser cache with no model download', async ({
@@ -242,6 +300,47 @@ test('a missing model says what happened and photos still open', async ({ page }
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
   await expect(page.getByTestId('photo-canvas')).toBeVisible();
   await expect(page.getByTestId('score-card')).toContainText('Waiting for the model');
+});
+
+for (const hub of ['javascript:alert(1)', 'http://evil.example']) {
+  test(`a link cannot choose where the model comes from: ?hub=${hub} is refused`, async ({
+    page,
+  }) => {
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    let dialogs = 0;
+    page.on('dialog', (dialog) => {
+      dialogs += 1;
+      void dialog.dismiss();
+    });
+    await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm', hub });
+    await expect(page.getByTestId('model-notice')).toContainText('was refused');
+    await expect(page.getByTestId('model-notice')).toContainText('from huggingface.co instead');
+    // Not stuck: the prompt names the default host (nothing is downloaded without a click).
+    await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'needs-consent');
+    await expect(page.getByTestId('download-host')).toHaveText('huggingface.co');
+    await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+    await expect(page.getByTestId('photo-canvas')).toBeVisible();
+    expect(dialogs).toBe(0);
+    // Nothing was asked of the refused host (the page's own address carries it only as text).
+    expect(requested.filter((url) => new URL(url).hostname === 'evil.example')).toEqual([]);
+  });
+}
+
+test('an unreachable model host: the prompt warns, the download fails with advice, photos open', async ({
+  page,
+}) => {
+  // Port 1 on this computer: nothing listens, every connection is refused.
+  await openApp(page, { maxTokens: SHORT_DESCRIPTION, device: 'wasm', hub: 'http://127.0.0.1:1/' });
+  await expect(page.getByTestId('download-host')).toHaveText('127.0.0.1:1');
+  await expect(page.getByTestId('host-warning')).toContainText('did not answer');
+  await page.getByRole('button', { name: 'Download and load the model' }).click();
+  const error = page.getByTestId('model-error');
+  await expect(error).toContainText('The model host 127.0.0.1:1 could not be reached');
+  await expect(error).toContainText('?hub=');
+  await expect(error.getByRole('button', { name: 'Try again' })).toBeVisible();
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('photo-canvas')).toBeVisible();
 });
 
 test('a dropped connection during the download is reported with what to do', async ({ page }) => {

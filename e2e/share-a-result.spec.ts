@@ -175,6 +175,18 @@ test('copy link → a fresh browser shows the same result; no photo bytes unless
   await fresh.close();
 });
 
+test('a shared score reads the level nearest to it, the most probable level labelled', async ({
+  page,
+}) => {
+  // sampleResult: S = 3.35 (nearest G is 3, Fair) while Good is the most probable level at 40 %.
+  await page.goto(`/?case=verdict#r=${await packFragment(JSON.stringify(sampleResult()), 1)}`);
+  await expect(page.getByTestId('score-value')).toHaveText('3.35');
+  await expect(page.getByTestId('score-verdict')).toHaveText('Fair');
+  await expect(page.getByTestId('score-top-level')).toContainText(
+    'Most probable level: Good 40.0 %',
+  );
+});
+
 test('crafted hostile or damaged links give a message and run nothing', async ({ page }) => {
   page.on('dialog', (dialog) => {
     throw new Error(`a link opened a dialog: ${dialog.message()}`);

@@ -7,6 +7,7 @@ import { PhotoStrip } from './components/PhotoStrip/PhotoStrip.tsx';
 import { PhotoView } from './components/PhotoView/PhotoView.tsx';
 import { PixelAnalysis } from './components/PixelAnalysis/PixelAnalysis.tsx';
 import { ScoreCard } from './components/ScoreCard/ScoreCard.tsx';
+import { UpdateNotice } from './components/UpdateNotice/UpdateNotice.tsx';
 import { WorkProgress } from './components/WorkProgress/WorkProgress.tsx';
 import { SharedResultView } from './share/components/SharedResultView.tsx';
 import { SharePanel } from './share/components/SharePanel.tsx';
@@ -42,6 +43,7 @@ export function App() {
           Explainable photo quality, computed on this device. Photos never leave it.
         </p>
       </header>
+      <UpdateNotice />
       <ModelStatus />
       <div className="app__body">
         <aside className="app__photos">
@@ -58,7 +60,7 @@ export function App() {
               </div>
               {photo.status === 'ready' && (
                 <div className="app__model-column">
-                  <ScoreCard photoId={photo.id} />
+                  <ScoreCard photo={photo} />
                   <SharePanel key={photo.id} photo={photo} />
                   <Description photoId={photo.id} />
                   <Chat key={photo.id} photoId={photo.id} />

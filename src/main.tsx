@@ -9,7 +9,7 @@ import './styles.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
-const services = createBrowserServices();
+const services = { ...createBrowserServices(), offline: registerOfflineSupport() };
 const store = createAppStore(services);
 // Once the page has settled, get the pixels worker ready for the first drop.
 window.setTimeout(() => services.pixels.warmUp(), 1500);
@@ -21,5 +21,3 @@ createRoot(root).render(
     </AppStoreProvider>
   </StrictMode>,
 );
-
-registerOfflineSupport();

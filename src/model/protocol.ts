@@ -122,6 +122,8 @@ export interface ModelFileInfo {
   /** True when the size is the known size of the default model's file, not the host's answer. */
   estimated?: boolean;
   cached: boolean;
+  /** True when the host did not answer the size request (refused, unknown name, or no answer in time). */
+  unreachable?: boolean;
 }
 
 /** Progress of one model file. */
@@ -165,6 +167,7 @@ export interface ModelError {
     | 'offline'
     | 'not-found'
     | 'download-interrupted'
+    | 'host-unreachable'
     | 'out-of-memory'
     | 'webgpu'
     | 'precision-mismatch'

@@ -26,6 +26,49 @@ export function parseModelSource(value: string): ModelSource | null {
   return { kind: local ? 'local' : 'hub', id };
 }
 
+/** What a `hub` setting turned out to be: a host to download from, or why it was refused. */
+export type HubHostSetting =
+  { ok: true; url: string; host: string } | { ok: false; problem: string };
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Checks a model host given by a link (`?hub=`) or the build (VITE_HUB_HOST) before any request
+ * goes to it: an https address with a host name (http only for this computer, where the tests'
+ * Hub stand-in and a local mirror run), no user name or password in it, no query or fragment.
+ * A path is kept (a mirror may live under one) and always ends with a slash.
+ */
+export function parseHubHost(value: string): HubHostSetting {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { ok: false, problem: 'it is not a web address' };
+  }
+  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
+    return { ok: false, problem: 'only https addresses are allowed, http only for this computer' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { ok: false, problem: `“${url.protocol}” addresses cannot serve a model` };
+  }
+  if (!url.hostname) return { ok: false, problem: 'it has no host name' };
+  if (url.username || url.password) {
+    return { ok: false, problem: 'it carries a user name or password' };
+  }
+  if (url.search || url.hash) return { ok: false, problem: 'it carries a query or fragment' };
+  const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+  return { ok: true, url: `${url.origin}${path}`, host: url.host };
+}
+
+/** The host name (and port) of a model host URL, as shown to the person: "huggingface.co". */
+export function hubHostName(hubHost: string): string {
+  try {
+    return new URL(hubHost).host;
+  } catch {
+    return hubHost;
+  }
+}
+
 /** The setting's text form, the inverse of parseModelSource. */
 export function formatModelSource(source: ModelSource): string {
   return source.kind === 'local' ? `local:${source.id}` : source.id;

@@ -49,7 +49,8 @@ describe('drawReportCard', () => {
     expect(score.y).toBeGreaterThan(SCORE_BOX.y);
     expect(score.y).toBeLessThan(SCORE_BOX.y + SCORE_BOX.height);
     const all = texts.map((t) => t.text);
-    expect(all).toContain('59 / 100 · Good');
+    // 3.35 is nearest to Fair (3), although Good is the most probable level (40 %).
+    expect(all).toContain('59 / 100 · Fair');
     for (const p of ['10.0%', '40.0%', '30.0%', '15.0%', '5.0%']) expect(all).toContain(p);
     expect(all).toContain('photo not included');
     expect(all.some((t) => t.startsWith('llava-hf/llava-onevision-qwen2-0.5b-ov-hf · q8'))).toBe(

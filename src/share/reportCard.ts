@@ -7,6 +7,7 @@
 import { formatMeasure, LABELS } from '../components/PixelAnalysis/measureRows.ts';
 import { describeDtypes } from '../model/precision.ts';
 import { LEVELS } from '../model/recipes.ts';
+import { verdictForScore } from '../model/verdict.ts';
 import { score100, type SharedMeasure, type SharedResult } from './payload.ts';
 
 export const CARD_WIDTH = 1200;
@@ -120,13 +121,11 @@ function drawScore(ctx: Ctx, result: SharedResult) {
   ctx.fillStyle = COLOURS.muted;
   ctx.font = `40px ${FONT}`;
   ctx.fillText('/ 5', x + scoreWidth + 12, y + 120);
-  let top = 0;
-  result.probabilities.forEach((p, i) => {
-    if (p > result.probabilities[top]!) top = i;
-  });
+  // The level the score stands for, as on the score card (not the most probable single level).
+  const verdict = LEVELS.find((level) => level.key === verdictForScore(result.score))!;
   ctx.font = `32px ${FONT}`;
   ctx.fillStyle = COLOURS.text;
-  ctx.fillText(`${Math.round(score100(result.score))} / 100 · ${LEVELS[top]!.label}`, x, y + 175);
+  ctx.fillText(`${Math.round(score100(result.score))} / 100 · ${verdict.label}`, x, y + 175);
 }
 
 function drawLevelBars(ctx: Ctx, result: SharedResult) {

@@ -7,6 +7,7 @@ import type { StateCreator } from 'zustand';
 import { ModelCallError, type GenerationProgress } from '../model/client.ts';
 import { conversationTurns, type Exchange } from '../model/conversation.ts';
 import { CONTEXT_TOKENS, explainRecipeFor, type ExplainRecipe } from '../model/explain-recipes.ts';
+import { generationLimitsFromLink } from '../model/generation-limits.ts';
 import type {
   GenerationRequest,
   ModelError,
@@ -61,11 +62,16 @@ export interface PhotoChat {
   lastPrompt: PromptInfo | null;
 }
 
-/** Limits for generation; the URL can lower them (`?maxTokens=24&context=1024`) for tests. */
+/**
+ * Limits for generation; the URL can change them (`?maxTokens=24&context=1024`) for tests, within
+ * the bounds of model/generation-limits.ts.
+ */
 export interface ChatSettings {
   /** Overrides the recipe's max new tokens for descriptions and answers. */
   maxTokens: number | null;
   contextTokens: number;
+  /** What the link asked for that was limited or ignored, in words (null when nothing was). */
+  notice: string | null;
 }
 
 export interface ChatSlice {
@@ -93,11 +99,6 @@ export interface ChatSlice {
 }
 
 const EMPTY_CHAT: PhotoChat = { description: null, exchanges: [], lastPrompt: null };
-
-function positiveInt(value: string | null): number | null {
-  const n = Number(value);
-  return value && Number.isInteger(n) && n > 0 ? n : null;
-}
 
 function errorOf(error: unknown): ModelError {
   return error instanceof ModelCallError
@@ -273,13 +274,15 @@ export const createChatSlice =
 
     return {
       chats: {},
-      chatSettings: { maxTokens: null, contextTokens: CONTEXT_TOKENS },
+      chatSettings: { maxTokens: null, contextTokens: CONTEXT_TOKENS, notice: null },
 
       initChat(params) {
+        const { maxTokens, contextTokens, notices } = generationLimitsFromLink(params);
         set({
           chatSettings: {
-            maxTokens: positiveInt(params.get('maxTokens')),
-            contextTokens: positiveInt(params.get('context')) ?? CONTEXT_TOKENS,
+            maxTokens,
+            contextTokens,
+            notice: notices.length > 0 ? notices.join(' ') : null,
           },
         });
       },

@@ -12,9 +12,10 @@ import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
 import { Pipeline } from './pipeline.ts';
 import { createPixelsSlice, type PixelsSlice } from './pixelsSlice.ts';
 import type { AppServices, ModelHandlers } from './services.ts';
+import { createUpdateSlice, type UpdateSlice } from './updateSlice.ts';
 import type { ModelService } from '../model/client.ts';
 
-export type AppState = PhotosSlice & ModelSlice & PixelsSlice & ChatSlice;
+export type AppState = PhotosSlice & ModelSlice & PixelsSlice & ChatSlice & UpdateSlice;
 
 /** What every slice is built with: the services, the photo pipeline and the model client. */
 export interface StoreContext {
@@ -42,6 +43,7 @@ export function createAppStore(services: AppServices): AppStore {
     ...createModelSlice(context)(...a),
     ...createPixelsSlice(context)(...a),
     ...createChatSlice(context)(...a),
+    ...createUpdateSlice(context)(...a),
   }));
   state = store.getState;
   return Object.assign(store, { pipeline });

@@ -29,6 +29,8 @@ import { QSIT_RECIPE, RECIPES, type ScoringRecipe } from '../model/recipes.ts';
 import {
   DEFAULT_HUB_HOST,
   DEFAULT_MODEL_ID,
+  hubHostName,
+  parseHubHost,
   parseModelSource,
   type ModelSource,
 } from '../model/source.ts';
@@ -95,6 +97,36 @@ export interface ModelSlice {
   scorePhoto(photoId: string): void;
   /** Drops a removed photo's score and the model worker's copy of its image. */
   forgetPhotoModelState(photoId: string): void;
+}
+
+/** Text from a link, shortened for a notice (React escapes it; this keeps the notice readable). */
+const quoted = (value: string) => `“${value.length > 60 ? `${value.slice(0, 60)}…` : value}”`;
+
+/**
+ * The model host: the link's `?hub=`, else the build's VITE_HUB_HOST, else the Hub, each checked
+ * by parseHubHost first. A refused one is named in a notice and the next in line is used, so a link
+ * can never send the model download (or the app's requests) to an address it should not.
+ */
+export function chooseHubHost(
+  linkValue: string | null,
+  buildValue: string | undefined,
+  notices: string[],
+): string {
+  let fallback = DEFAULT_HUB_HOST;
+  if (buildValue) {
+    const build = parseHubHost(buildValue);
+    if (build.ok) fallback = build.url;
+    else
+      notices.push(`The build’s model host ${quoted(buildValue)} was refused: ${build.problem}.`);
+  }
+  if (linkValue === null) return fallback;
+  const link = parseHubHost(linkValue);
+  if (link.ok) return link.url;
+  notices.push(
+    `The link’s model host ${quoted(linkValue)} was refused (${link.problem}); ` +
+      `the model comes from ${hubHostName(fallback)} instead.`,
+  );
+  return fallback;
 }
 
 export const createModelSlice =
@@ -256,8 +288,8 @@ export const createModelSlice =
         const source =
           parseModelSource(params.get('model') ?? services.buildDefaults.model ?? '') ??
           get().model.source;
-        const hubHost = params.get('hub') ?? services.buildDefaults.hubHost ?? DEFAULT_HUB_HOST;
         const notices: string[] = [];
+        const hubHost = chooseHubHost(params.get('hub'), services.buildDefaults.hubHost, notices);
         const modelParam = params.get('model');
         if (modelParam && !parseModelSource(modelParam)) {
           notices.push(`“${modelParam}” is not a model id or local:folder; using ${source.id}.`);

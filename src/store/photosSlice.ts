@@ -13,10 +13,18 @@ export interface PhotosSlice {
   photos: Record<string, PhotoRecord>;
   photoOrder: string[];
   selectedPhotoId: string | null;
-  /** Photos dropped, picked or pasted: each goes through the pipeline (decode, measure, score). */
+  /** A word about the last files added, e.g. "Already added: x.jpg." (null when there is none). */
+  photoNotice: string | null;
+  /**
+   * Photos dropped, picked or pasted: each goes through the pipeline (decode, measure, score).
+   * A file already in the list is not added again: the existing entry is selected and
+   * `photoNotice` says so.
+   */
   addFiles(files: readonly File[]): void;
   selectPhoto(photoId: string): void;
   removePhoto(photoId: string): void;
+  /** Removes every file that could not be opened. */
+  clearFailedPhotos(): void;
   /**
    * The photo's working bitmap for drawing: kept, or decoded again if it was evicted for memory.
    * Valid until the next await (draw it at once).
@@ -24,10 +32,31 @@ export interface PhotosSlice {
   photoBitmap(photoId: string): Promise<ImageBitmap>;
 }
 
+/**
+ * What makes two added files "the same file": name, size and last-modified time, as the file
+ * manager, picker and drop all report them. It is known at once, so addFiles stays synchronous and
+ * a duplicate never flashes into the list; reading and hashing bytes first would delay every photo
+ * to catch the rarer case of one file saved under two names (which then simply shows twice).
+ * Pasted images carry the paste time, so pasting twice adds twice, as asked.
+ */
+export function fileFingerprint(file: File): string {
+  return `${file.name}\u0000${file.size}\u0000${file.lastModified}`;
+}
+
+/** "Already added: a.jpg." or, for many, the first few names and how many more. */
+export function alreadyAddedNotice(names: readonly string[]): string | null {
+  if (names.length === 0) return null;
+  const shown = names.slice(0, 3).join(', ');
+  const more = names.length > 3 ? ` and ${names.length - 3} more` : '';
+  return `Already added: ${shown}${more}.`;
+}
+
 export const createPhotosSlice =
   ({ services, pipeline }: StoreContext): StateCreator<AppState, [], [], PhotosSlice> =>
   (set, get) => {
     let counter = 0;
+    /** Fingerprint → photo id of every file in the list (see fileFingerprint). */
+    const byFingerprint = new Map<string, string>();
     const newPhotoId = () => `p${Date.now().toString(36)}${(counter++).toString(36)}`;
 
     const update = (id: string, change: Partial<PhotoRecord>) =>
@@ -86,26 +115,44 @@ export const createPhotosSlice =
       photos: {},
       photoOrder: [],
       selectedPhotoId: null,
+      photoNotice: null,
 
       addFiles(files) {
-        const added: PhotoRecord[] = files.map((file) => ({
-          id: newPhotoId(),
-          name: file.name || 'Pasted image',
-          bytes: file.size,
-          addedAt: Date.now(),
-          status: 'decoding',
-          notes: [],
-        }));
-        if (added.length === 0) return;
+        const fresh: { file: File; photo: PhotoRecord }[] = [];
+        const repeated: { name: string; id: string }[] = [];
+        for (const file of files) {
+          const fingerprint = fileFingerprint(file);
+          const existing = byFingerprint.get(fingerprint);
+          if (existing !== undefined) {
+            repeated.push({ name: file.name, id: existing });
+            continue;
+          }
+          const photo: PhotoRecord = {
+            id: newPhotoId(),
+            name: file.name || 'Pasted image',
+            bytes: file.size,
+            addedAt: Date.now(),
+            status: 'decoding',
+            notes: [],
+          };
+          byFingerprint.set(fingerprint, photo.id);
+          fresh.push({ file, photo });
+        }
+        if (fresh.length === 0 && repeated.length === 0) return;
         set((s) => ({
-          photos: { ...s.photos, ...Object.fromEntries(added.map((p) => [p.id, p])) },
-          photoOrder: [...s.photoOrder, ...added.map((p) => p.id)],
+          photos: {
+            ...s.photos,
+            ...Object.fromEntries(fresh.map(({ photo }) => [photo.id, photo])),
+          },
+          photoOrder: [...s.photoOrder, ...fresh.map(({ photo }) => photo.id)],
+          photoNotice: alreadyAddedNotice(repeated.map((r) => r.name)),
         }));
-        get().selectPhoto(added[0]!.id);
-        added.forEach((photo, i) => {
-          pipeline.add(photo.id, files[i]!);
+        // The first new photo goes on screen; with none, the one the person tried to add again.
+        get().selectPhoto(fresh[0]?.photo.id ?? repeated[0]!.id);
+        for (const { file, photo } of fresh) {
+          pipeline.add(photo.id, file);
           void intake(photo.id);
-        });
+        }
       },
 
       selectPhoto(photoId) {
@@ -119,6 +166,9 @@ export const createPhotosSlice =
 
       removePhoto(photoId) {
         if (!get().photos[photoId]) return;
+        for (const [fingerprint, id] of byFingerprint) {
+          if (id === photoId) byFingerprint.delete(fingerprint);
+        }
         pipeline.remove(photoId);
         get().forgetPhotoPixels(photoId);
         get().forgetPhotoChat(photoId);
@@ -134,6 +184,11 @@ export const createPhotosSlice =
           return { photos, photoOrder, selectedPhotoId };
         });
         pipeline.bitmaps.pin(get().selectedPhotoId);
+      },
+
+      clearFailedPhotos() {
+        const failed = get().photoOrder.filter((id) => get().photos[id]?.status === 'failed');
+        for (const id of failed) get().removePhoto(id);
       },
 
       photoBitmap(photoId) {

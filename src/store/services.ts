@@ -5,6 +5,7 @@
  */
 import type { ModelService } from '../model/client.ts';
 import type { ModelError, ModelEvent } from '../model/protocol.ts';
+import type { OfflineUpdates } from '../offline/protocol.ts';
 import type { PixelsService } from '../pixels/client.ts';
 
 /** Where the model client's events go (the store's model slice). */
@@ -41,6 +42,8 @@ export interface AppServices {
   appBase(): string;
   /** Settings baked into the build (VITE_DEFAULT_MODEL, VITE_HUB_HOST). */
   buildDefaults: { model?: string; hubHost?: string };
+  /** New versions of the app waiting to be reloaded into (absent in dev builds and tests). */
+  offline?: OfflineUpdates;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { formatBytes, formatDuration } from '../../lib/format.ts';
 import { describeDtypes } from '../../model/precision.ts';
+import { DEFAULT_HUB_HOST, hubHostName } from '../../model/source.ts';
+import { useChatSettings } from '../../store/hooks/useChat.ts';
 import { useModelActions, useModelState } from '../../store/hooks/useModel.ts';
 import { ModelSettings } from '../ModelSettings/ModelSettings.tsx';
 import './ModelStatus.css';
@@ -9,11 +11,14 @@ const deviceName = (device: string | null) => (device === 'webgpu' ? 'WebGPU' : 
 /** Where the model stands: download consent, per-file progress, ready, or what went wrong. */
 export function ModelStatus() {
   const m = useModelState();
+  const chatNotice = useChatSettings().notice;
   const { startModel, cancelModelDownload } = useModelActions();
   const total = m.files.reduce((sum, f) => sum + (f.bytes ?? 0), 0);
   const unknownSizes = m.files.some((f) => f.bytes === null);
   const toDownload = m.files.filter((f) => !f.cached);
   const precision = m.dtypes ? describeDtypes(m.dtypes) : '…';
+  const host = hubHostName(m.hubHost);
+  const unanswered = m.files.some((f) => f.unreachable && !f.cached);
 
   return (
     <section
@@ -26,6 +31,11 @@ export function ModelStatus() {
           {m.notice}
         </p>
       )}
+      {chatNotice && (
+        <p className="model-status__notice" data-testid="chat-notice">
+          {chatNotice}
+        </p>
+      )}
       {(m.status === 'probing' || m.status === 'inspecting') && (
         <p>Checking this device and the model files…</p>
       )}
@@ -34,7 +44,14 @@ export function ModelStatus() {
         <div className="model-status__consent">
           <p>
             Scoring needs the quality model <strong>{m.source.id}</strong> ({precision},{' '}
-            {deviceName(m.device)}):{' '}
+            {deviceName(m.device)}) from{' '}
+            <strong data-testid="download-host">
+              {m.source.kind === 'local' ? 'this app’s own server' : host}
+            </strong>
+            {m.source.kind === 'hub' && m.hubHost !== DEFAULT_HUB_HOST
+              ? ' (chosen by this link or build, not the usual huggingface.co)'
+              : ''}
+            :{' '}
             <strong data-testid="download-size">
               {total > 0
                 ? `${unknownSizes ? 'at least ' : ''}${formatBytes(total)}`
@@ -46,6 +63,12 @@ export function ModelStatus() {
               : ''}
             . It is downloaded once and kept in this browser; photos are never uploaded.
           </p>
+          {unanswered && (
+            <p className="model-status__problem" data-testid="host-warning">
+              {m.source.kind === 'local' ? 'This app’s server' : host} did not answer just now
+              (offline, blocked, or a wrong address?): the download will probably fail.
+            </p>
+          )}
           {m.settingsProblem && <p className="model-status__problem">{m.settingsProblem}</p>}
           <button
             type="button"

@@ -1,12 +1,18 @@
 import { formatDuration } from '../../lib/format.ts';
 import { describeDtypes } from '../../model/precision.ts';
-import { LEVELS } from '../../model/recipes.ts';
+import { tooSmallToScore } from '../../model/verdict.ts';
+import type { PhotoRecord } from '../../photos/types.ts';
 import { usePhotoScore, useModelActions } from '../../store/hooks/useModel.ts';
 import { LevelBars } from '../LevelBars/LevelBars.tsx';
+import { ScoreHeadline } from './ScoreHeadline.tsx';
 import './ScoreCard.css';
 
-/** A photo's quality score (1–5 and 0–100), its level probabilities and how it was computed. */
-export function ScoreCard({ photoId }: { photoId: string }) {
+/**
+ * A photo's quality score (1–5 and 0–100) with the level it stands for, its level probabilities,
+ * how it was computed, and a caveat when the picture is too small for the score to mean anything.
+ */
+export function ScoreCard({ photo }: { photo: PhotoRecord }) {
+  const photoId = photo.id;
   const score = usePhotoScore(photoId);
   const { scorePhoto } = useModelActions();
   if (!score) return null;
@@ -36,19 +42,18 @@ export function ScoreCard({ photoId }: { photoId: string }) {
     );
   }
   const r = score.result;
-  const top = LEVELS.find((l) => l.key === r.topLevel)!;
+  const caveat = tooSmallToScore(photo.width ?? 0, photo.height ?? 0);
   return (
-    <section className="score-card" data-testid="score-card">
-      <div className="score-card__headline">
-        <span className="score-card__score" data-testid="score-value">
-          {r.score.toFixed(2)}
-        </span>
-        <span className="score-card__scale">/ 5</span>
-        <span className="score-card__score100" data-testid="score-100">
-          {Math.round(r.score100)} / 100
-        </span>
-        <span className={`score-card__level score-card__level--${top.key}`}>{top.label}</span>
-      </div>
+    <section
+      className={`score-card${caveat ? ' score-card--caveat' : ''}`}
+      data-testid="score-card"
+    >
+      {caveat && (
+        <p className="score-card__caveat" role="note" data-testid="score-caveat">
+          <strong>Too small to judge.</strong> {caveat}
+        </p>
+      )}
+      <ScoreHeadline score={r.score} score100={r.score100} probabilities={r.probabilities} />
       <LevelBars probabilities={r.probabilities} />
       {score.by && (
         <dl className="score-card__meta" data-testid="score-meta">

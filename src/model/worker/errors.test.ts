@@ -10,6 +10,24 @@ describe('explainError', () => {
     expect(explainError(new TypeError('Failed to fetch'), { offline: true }).kind).toBe('offline');
   });
 
+  it('says the host could not be reached when nothing came from it, naming the host', () => {
+    const context = { host: 'evil.example', nothingReceived: true };
+    const refused = explainError(new TypeError('Failed to fetch'), context);
+    expect(refused.kind).toBe('host-unreachable');
+    expect(refused.message).toBe('The model host evil.example could not be reached.');
+    expect(refused.advice).toMatch(/\?hub=/);
+    const silent = new Error('The model host evil.example did not answer within 30 s.');
+    silent.name = 'HostTimeoutError';
+    expect(explainError(silent, context).message).toMatch(/no answer in time/);
+    // Bytes had arrived: the download was cut, not the host unreachable. Offline says offline.
+    expect(
+      explainError(new TypeError('network error'), { ...context, nothingReceived: false }).kind,
+    ).toBe('download-interrupted');
+    expect(explainError(new TypeError('Failed to fetch'), { ...context, offline: true }).kind).toBe(
+      'offline',
+    );
+  });
+
   it('recognises out-of-memory failures of WASM and of the runtime', () => {
     expect(explainError(new RangeError('Array buffer allocation failed')).kind).toBe(
       'out-of-memory',

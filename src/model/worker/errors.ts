@@ -9,13 +9,31 @@ export class ExplainedError extends Error {
   }
 }
 
-/** Turns whatever a load or run threw into what happened and what to do about it. */
+/**
+ * Turns whatever a load or run threw into what happened and what to do about it. With `host` (the
+ * model host a download talks to) and `nothingReceived`, a network failure before the first byte
+ * is told apart from a download cut half-way: the host could not be reached at all.
+ */
 export function explainError(
   error: unknown,
-  context: { device?: string; offline?: boolean } = {},
+  context: { device?: string; offline?: boolean; host?: string; nothingReceived?: boolean } = {},
 ): ModelError {
   if (error instanceof ExplainedError) return error.detail;
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const network =
+    /HostTimeoutError|Failed to fetch|NetworkError|network error|ERR_INTERNET_DISCONNECTED|Load failed/i.test(
+      text,
+    );
+  if (network && !context.offline && context.host && context.nothingReceived) {
+    const timedOut = /HostTimeoutError/.test(text);
+    return {
+      kind: 'host-unreachable',
+      message: `The model host ${context.host} could not be reached${timedOut ? ' (no answer in time)' : ''}.`,
+      advice:
+        'Check the connection, firewall or proxy, then try again. If a link chose this host ' +
+        '(?hub= in the address), open the app without it to download from huggingface.co.',
+    };
+  }
   if (/abort/i.test(text)) {
     return { kind: 'cancelled', message: 'Cancelled.', advice: '' };
   }
@@ -39,9 +57,7 @@ export function explainError(
         'Choose a smaller precision (q4 or q4f16), close other tabs, or use a device with more memory.',
     };
   }
-  if (
-    /Failed to fetch|NetworkError|network error|ERR_INTERNET_DISCONNECTED|Load failed/i.test(text)
-  ) {
+  if (network) {
     return context.offline
       ? {
           kind: 'offline',

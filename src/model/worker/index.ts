@@ -5,6 +5,7 @@
  */
 import type { LoadSettings, ModelEvent, ModelRequest } from '../protocol.ts';
 import { ExplainedError, explainError } from './errors.ts';
+import { hubHostName } from '../source.ts';
 import { generateText } from './generation.ts';
 import { bitmapToRawImage } from './image.ts';
 import { QualityModel } from './quality-model.ts';
@@ -67,22 +68,34 @@ async function load(id: number, settings: LoadSettings) {
     settings.appBase,
     settings.hubHost,
   );
-  const tracker = new ProgressTracker((progress) => post({ type: 'file-progress', progress }));
+  let received = false;
+  const tracker = new ProgressTracker((progress) => {
+    if (progress.done || progress.loaded > 0) received = true;
+    post({ type: 'file-progress', progress });
+  });
   let device = settings.device;
   let fallbackReason: string | undefined;
   let parts;
   try {
     parts = await loadParts(settings, tracker.handle);
   } catch (error) {
-    const explained = explainError(error);
+    const explained = explainError(error, {
+      offline: !navigator.onLine,
+      host: settings.source.kind === 'hub' ? hubHostName(settings.hubHost) : undefined,
+      nothingReceived: !received && cachedBefore.every((f) => !f.cached),
+    });
     const canFallBack =
       settings.device === 'webgpu' &&
       settings.allowFallback &&
       !(error instanceof ExplainedError) &&
       explained.kind !== 'not-found' &&
       explained.kind !== 'offline' &&
-      explained.kind !== 'download-interrupted';
-    if (!canFallBack) throw error;
+      explained.kind !== 'download-interrupted' &&
+      explained.kind !== 'host-unreachable';
+    if (!canFallBack) {
+      console.error('[model worker] load failed:', error);
+      throw new ExplainedError(explained);
+    }
     // WebGPU failed: the same files run on the CPU through WASM.
     fallbackReason = `WebGPU failed (${explained.message}); running on WASM instead.`;
     post({ type: 'load-stage', stage: 'WebGPU failed, falling back to WASM…' });

@@ -22,14 +22,25 @@ import {
 import { missingProcessorFields, type ProcessorFields } from '../processor-config.ts';
 import type { FileProgress, LoadSettings, ModelFileInfo } from '../protocol.ts';
 import { DEFAULT_MODEL_ID, modelFileUrl, type ModelSource } from '../source.ts';
+import { fetchWithAnswerTimeout } from './answer-timeout.ts';
 import { ExplainedError } from './errors.ts';
 
 /** onnxruntime-web files the app serves under ort/ (see vite.config.ts). */
 const ORT_MJS = 'ort/ort-wasm-simd-threaded.asyncify.mjs';
 const ORT_WASM = 'ort/ort-wasm-simd-threaded.asyncify.wasm';
 
+/** How long a model host may take to start answering a download (see answer-timeout.ts). */
+const ANSWER_TIMEOUT_MS = 30_000;
+/** How long the size check before the download prompt waits for each answer. */
+const INSPECT_TIMEOUT_MS = 10_000;
+
 /** The Cache API bucket transformers.js stores downloaded files in. */
 export const MODEL_CACHE = 'transformers-cache';
+
+const answerTimedFetch = fetchWithAnswerTimeout(
+  (input, init) => fetch(input, init),
+  ANSWER_TIMEOUT_MS,
+);
 
 /** Points transformers.js at the model source and at the app's own copy of the WASM runtime. */
 export function configureRuntime(settings: Pick<LoadSettings, 'source' | 'appBase' | 'hubHost'>) {
@@ -53,6 +64,7 @@ export function configureRuntime(settings: Pick<LoadSettings, 'source' | 'appBas
   // files, for one) when localModelPath is not an http(s) URL.
   env.localModelPath = new URL('models/', settings.appBase).pathname;
   env.remoteHost = settings.hubHost.endsWith('/') ? settings.hubHost : `${settings.hubHost}/`;
+  env.fetch = answerTimedFetch;
 }
 
 /** What this device offers: WebGPU, the shader-f16 feature, threads. */
@@ -113,17 +125,29 @@ export async function inspectFiles(
         const length = Number(hit.headers.get('content-length'));
         return { file, bytes: Number.isFinite(length) && length > 0 ? length : null, cached: true };
       }
+      let unreachable = false;
       try {
-        const head = await fetch(url, { method: 'HEAD' });
+        const head = await fetch(url, {
+          method: 'HEAD',
+          signal: AbortSignal.timeout(INSPECT_TIMEOUT_MS),
+        });
         const length = Number(
           head.headers.get('x-linked-size') ?? head.headers.get('content-length'),
         );
         if (head.ok && length > 0) return { file, bytes: length, cached: false };
       } catch {
-        // Offline or blocked: fall back to the known size, if any.
+        // Offline, refused, unknown name or no answer in time: the prompt says so and falls back
+        // to the known size, if any; the download itself then fails with an explanation.
+        unreachable = true;
       }
       const bytes = known(session);
-      return { file, bytes, estimated: bytes !== null, cached: false };
+      return {
+        file,
+        bytes,
+        estimated: bytes !== null,
+        cached: false,
+        ...(unreachable ? { unreachable } : {}),
+      };
     }),
   );
 }

@@ -3,15 +3,22 @@
  * second visit works with no network. Model files are not handled here: transformers.js keeps them
  * in its own Cache API bucket. Pages are fetched network-first (a new build is picked up when
  * online) and fall back to the cached shell; hashed assets are served cache-first.
+ *
+ * Updates never break an open tab: a new version installs beside the old one and waits (no
+ * skipWaiting of its own) until no tab runs the old version, or until a page asks for it (the
+ * "Reload" button of the update notice). Once active it keeps the previous version's files for
+ * tabs still running it (app-caches.ts) and drops them when the one window open runs this version.
  */
-export {};
+import { matchAppFile, pruneAppCaches, APP_CACHE_PREFIX } from './app-caches.ts';
+import type { PageToWorker } from '../protocol.ts';
+
 declare const self: ServiceWorkerGlobalScope;
 
 /** Replaced at build time by the list of built files (see vite.config.ts). */
 declare const __PRECACHE_MANIFEST__: { version: string; files: string[] };
 
 const manifest = __PRECACHE_MANIFEST__;
-const CACHE = `quality-lens-app-${manifest.version}`;
+const CACHE = `${APP_CACHE_PREFIX}${manifest.version}`;
 const SHELL = './';
 /**
  * Servers answer with `Vary: Origin`; module scripts are requested with an Origin header and the
@@ -20,23 +27,30 @@ const SHELL = './';
 const MATCH: CacheQueryOptions = { ignoreSearch: true, ignoreVary: true };
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll([SHELL, ...manifest.files]))
-      .then(() => self.skipWaiting()),
-  );
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([SHELL, ...manifest.files])));
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      for (const key of await caches.keys()) {
-        if (key.startsWith('quality-lens-app-') && key !== CACHE) await caches.delete(key);
-      }
+      // Tabs of the previous version may still be open (the person pressed Reload in another).
+      await pruneAppCaches(caches, CACHE, true);
       await self.clients.claim();
     })(),
   );
+});
+
+/** Drops older copies of the app when the only window open runs this version. */
+async function tidyUp(entryScript: string): Promise<void> {
+  const current = await (await caches.open(CACHE)).match(entryScript, MATCH);
+  const windows = await self.clients.matchAll({ type: 'window' });
+  if (current && windows.length === 1) await pruneAppCaches(caches, CACHE, false);
+}
+
+self.addEventListener('message', (event) => {
+  const message = event.data as PageToWorker | null;
+  if (message?.type === 'skip-waiting') event.waitUntil(self.skipWaiting());
+  else if (message?.type === 'page-ready') event.waitUntil(tidyUp(message.entryScript));
 });
 
 self.addEventListener('fetch', (event) => {
@@ -46,9 +60,13 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.includes('/models/')) return;
   if (request.mode === 'navigate') {
     event.respondWith(
-      fetch(request).catch(async () => (await caches.match(SHELL, MATCH)) ?? Response.error()),
+      fetch(request).catch(
+        async () => (await matchAppFile(caches, CACHE, SHELL, MATCH)) ?? Response.error(),
+      ),
     );
     return;
   }
-  event.respondWith(caches.match(request, MATCH).then((hit) => hit ?? fetch(request)));
+  event.respondWith(
+    matchAppFile(caches, CACHE, request, MATCH).then((hit) => hit ?? fetch(request)),
+  );
 });

@@ -1,3 +1,4 @@
+import { formatPixelCount } from '../../lib/format.ts';
 import { MAX_SOURCE_PIXELS, WORKING_LONG_SIDE, type ExifSummary } from '../protocol.ts';
 import { readExif } from './exif.ts';
 import type { Rgba } from './measures/image.ts';
@@ -33,11 +34,6 @@ const FORMAT_NAMES: Record<PhotoFormat, string> = {
   heic: 'HEIC',
   tiff: 'TIFF',
   bmp: 'BMP',
-};
-
-const megapixels = (w: number, h: number): string => {
-  const mp = (w * h) / 1e6;
-  return mp >= 10 ? mp.toFixed(0) : mp.toFixed(1);
 };
 
 /** Upright size for a stored size and an EXIF orientation (5–8 turn the picture a quarter). */
@@ -95,7 +91,7 @@ function checkDeclaredSize(format: PhotoFormat, width: number, height: number): 
   }
   if (width * height > MAX_SOURCE_PIXELS || width > 65535 || height > 65535) {
     throw new PhotoRefusal(
-      `This ${FORMAT_NAMES[format]} file declares ${width} × ${height} pixels (${megapixels(width, height)} MP), ` +
+      `This ${FORMAT_NAMES[format]} file declares ${width} × ${height} pixels (${formatPixelCount(width * height)}), ` +
         `more than Quality Lens can open safely (${MAX_SOURCE_PIXELS / 1e6} MP).`,
     );
   }
@@ -270,7 +266,7 @@ export async function decodeFile(file: Blob): Promise<DecodedPixels> {
   }
   if (needsResize || preResized) {
     notes.push(
-      `Downsampled from ${megapixels(source.width, source.height)} MP (${source.width} × ${source.height}) ` +
+      `Downsampled from ${formatPixelCount(source.width * source.height)} (${source.width} × ${source.height}) ` +
         `to ${bitmap.width} × ${bitmap.height} for viewing and measuring.`,
     );
   }

@@ -1,8 +1,8 @@
 import { LevelBars } from '../../components/LevelBars/LevelBars.tsx';
+import { ScoreHeadline } from '../../components/ScoreCard/ScoreHeadline.tsx';
 import { ModelText } from '../../components/ModelText/ModelText.tsx';
 import { formatMeasure, LABELS } from '../../components/PixelAnalysis/measureRows.ts';
 import { describeDtypes } from '../../model/precision.ts';
-import { LEVELS } from '../../model/recipes.ts';
 import { score100, type SharedResult } from '../payload.ts';
 import { SharedThumbnail } from './SharedThumbnail.tsx';
 
@@ -14,25 +14,15 @@ const label = (key: string) => LABELS.find(([k]) => k === key)?.[1] ?? key;
  * JPEG thumbnail.
  */
 export function SharedResultBody({ result }: { result: SharedResult }) {
-  let top = 0;
-  result.probabilities.forEach((p, i) => {
-    if (p > result.probabilities[top]!) top = i;
-  });
-  const level = LEVELS[top]!;
   return (
     <div className="shared__body">
       <section className="score-card shared__score" aria-label="Shared score">
         {result.thumbnail && <SharedThumbnail url={result.thumbnail} />}
-        <div className="score-card__headline">
-          <span className="score-card__score" data-testid="score-value">
-            {result.score.toFixed(2)}
-          </span>
-          <span className="score-card__scale">/ 5</span>
-          <span className="score-card__score100" data-testid="score-100">
-            {Math.round(score100(result.score))} / 100
-          </span>
-          <span className={`score-card__level score-card__level--${level.key}`}>{level.label}</span>
-        </div>
+        <ScoreHeadline
+          score={result.score}
+          score100={score100(result.score)}
+          probabilities={result.probabilities}
+        />
         <LevelBars probabilities={result.probabilities} />
         <dl className="score-card__meta" data-testid="shared-meta">
           <dt>Model</dt>

@@ -12,6 +12,16 @@ export function useSelectedPhoto(): PhotoRecord | null {
   return useAppStore((s) => (s.selectedPhotoId ? (s.photos[s.selectedPhotoId] ?? null) : null));
 }
 
+/** A word about the last files added ("Already added: x.jpg."), or null. */
+export function usePhotoNotice(): string | null {
+  return useAppStore((s) => s.photoNotice);
+}
+
+/** How many files in the list could not be opened. */
+export function useFailedPhotoCount(): number {
+  return useAppStore((s) => s.photoOrder.filter((id) => s.photos[id]?.status === 'failed').length);
+}
+
 /** The photo actions a component may call. */
 export function usePhotoActions() {
   return useAppStore(
@@ -19,6 +29,7 @@ export function usePhotoActions() {
       addFiles: s.addFiles,
       selectPhoto: s.selectPhoto,
       removePhoto: s.removePhoto,
+      clearFailedPhotos: s.clearFailedPhotos,
       photoBitmap: s.photoBitmap,
     })),
   );

@@ -1,3 +1,4 @@
+import { formatPixelCount } from '../../../lib/format.ts';
 import type { Measure, Verdict } from '../../protocol.ts';
 
 /**
@@ -131,9 +132,8 @@ export function readBlockiness(value: number, format: string, measurable: boolea
 
 export function readResolution(width: number, height: number): Measure {
   const mp = (width * height) / 1e6;
-  const mpText = mp >= 10 ? mp.toFixed(0) : mp >= 1 ? mp.toFixed(1) : mp.toFixed(2);
   const printCm = (px: number): string => ((px / 300) * 2.54).toFixed(0);
-  const size = `${width} × ${height} px, ${mpText} MP`;
+  const size = `${width} × ${height} px, ${formatPixelCount(width * height)}`;
   if (mp < 0.5)
     return measure(mp, 'MP', 'poor', `${size}: fine for the web only, too small to print.`);
   const print = `prints up to ${printCm(width)} × ${printCm(height)} cm at 300 dpi`;

@@ -1,0 +1,98 @@
+/**
+ * Adding the same file twice and clearing the files that could not be opened, on the real store
+ * with the fake pixels worker and fake model (store/testing/).
+ */
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from './index.ts';
+import { alreadyAddedNotice } from './photosSlice.ts';
+import { fakeServices, FakePixelsWorker, photoFile, sleep, until } from './testing/fakes.ts';
+
+const namesOf = (store: ReturnType<typeof createAppStore>) =>
+  store.getState().photoOrder.map((id) => store.getState().photos[id]!.name);
+
+describe('adding a file that is already in the list', () => {
+  it('keeps one entry, selects it and says so; nothing is decoded twice', async () => {
+    const { services } = fakeServices();
+    const store = createAppStore(services);
+    const a = photoFile('a.jpg');
+    const b = photoFile('b.jpg');
+    store.getState().addFiles([a, b]);
+    await until(() => Object.values(store.getState().photos).every((p) => p.status === 'ready'));
+    const decodes = FakePixelsWorker.decodes;
+    const idOfA = store.getState().photoOrder[0]!;
+    store.getState().selectPhoto(store.getState().photoOrder[1]!);
+
+    store.getState().addFiles([a]);
+    expect(namesOf(store)).toEqual(['a.jpg', 'b.jpg']);
+    expect(store.getState().selectedPhotoId).toBe(idOfA);
+    expect(store.getState().photoNotice).toBe('Already added: a.jpg.');
+    await sleep(20);
+    expect(FakePixelsWorker.decodes).toBe(decodes);
+  });
+
+  it('adds the new files of a mixed drop, names the repeated ones and selects the first new one', () => {
+    const { services } = fakeServices();
+    const store = createAppStore(services);
+    const a = photoFile('a.jpg');
+    store.getState().addFiles([a]);
+    const c = photoFile('c.jpg');
+    store.getState().addFiles([a, c]);
+    expect(namesOf(store)).toEqual(['a.jpg', 'c.jpg']);
+    expect(store.getState().photoNotice).toBe('Already added: a.jpg.');
+    expect(store.getState().photos[store.getState().selectedPhotoId!]!.name).toBe('c.jpg');
+    // A drop with nothing repeated clears the notice.
+    store.getState().addFiles([photoFile('d.jpg')]);
+    expect(store.getState().photoNotice).toBeNull();
+  });
+
+  it('treats a file with the same name but other bytes or date as another file', () => {
+    const { services } = fakeServices();
+    const store = createAppStore(services);
+    store.getState().addFiles([new File([new Uint8Array(3)], 'x.jpg', { lastModified: 1000 })]);
+    store.getState().addFiles([new File([new Uint8Array(4)], 'x.jpg', { lastModified: 1000 })]);
+    store.getState().addFiles([new File([new Uint8Array(3)], 'x.jpg', { lastModified: 2000 })]);
+    store.getState().addFiles([new File([new Uint8Array(3)], 'x.jpg', { lastModified: 1000 })]);
+    expect(namesOf(store)).toEqual(['x.jpg', 'x.jpg', 'x.jpg']);
+    expect(store.getState().photoNotice).toBe('Already added: x.jpg.');
+  });
+
+  it('adds a file again after it was removed', () => {
+    const { services } = fakeServices();
+    const store = createAppStore(services);
+    const a = photoFile('a.jpg');
+    store.getState().addFiles([a]);
+    store.getState().removePhoto(store.getState().photoOrder[0]!);
+    store.getState().addFiles([a]);
+    expect(namesOf(store)).toEqual(['a.jpg']);
+    expect(store.getState().photoNotice).toBeNull();
+  });
+});
+
+describe('alreadyAddedNotice', () => {
+  it('names up to three files and counts the rest', () => {
+    expect(alreadyAddedNotice([])).toBeNull();
+    expect(alreadyAddedNotice(['a.jpg', 'b.jpg'])).toBe('Already added: a.jpg, b.jpg.');
+    expect(alreadyAddedNotice(['a', 'b', 'c', 'd', 'e'])).toBe(
+      'Already added: a, b, c and 2 more.',
+    );
+  });
+});
+
+describe('clearing the files that could not be opened', () => {
+  it('removes every failed file and keeps the photos', async () => {
+    const { services } = fakeServices({ pixels: { badPrefix: 'bad' } });
+    const store = createAppStore(services);
+    store
+      .getState()
+      .addFiles(['good-1.jpg', 'bad-1.txt', 'good-2.jpg', 'bad-2.txt'].map(photoFile));
+    await until(() => Object.values(store.getState().photos).every((p) => p.status !== 'decoding'));
+    store.getState().selectPhoto(store.getState().photoOrder[1]!); // a failed one on screen
+
+    store.getState().clearFailedPhotos();
+    expect(namesOf(store)).toEqual(['good-1.jpg', 'good-2.jpg']);
+    expect(store.getState().photos[store.getState().selectedPhotoId!]!.name).toBe('good-2.jpg');
+    // The same bad file can be tried again afterwards.
+    store.getState().addFiles([photoFile('bad-1.txt')]);
+    expect(namesOf(store)).toEqual(['good-1.jpg', 'good-2.jpg', 'bad-1.txt']);
+  });
+});
