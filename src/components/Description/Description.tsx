@@ -29,6 +29,7 @@ export function Description({ photoId }: { photoId: string }) {
       data-testid="description"
       data-status={description?.status ?? 'none'}
       aria-busy={busy}
+      aria-live="polite"
     >
       <header className="description__header">
         <h2>Quality description</h2>

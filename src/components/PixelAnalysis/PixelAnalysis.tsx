@@ -7,6 +7,9 @@ import { measureRows } from './measureRows.ts';
 import './PixelAnalysis.css';
 
 /** Measured facts about the photo's pixels, available at once and without any model. */
+/** The verdict in words, beside its colour, so colour never carries it alone. */
+const VERDICT_WORDS = { good: 'Good', fair: 'Fair', poor: 'Poor' } as const;
+
 export function PixelAnalysis({ photo }: { photo: PhotoRecord }) {
   const state = usePixelAnalysis(photo.id);
   return (
@@ -39,7 +42,17 @@ export function PixelAnalysis({ photo }: { photo: PhotoRecord }) {
                 data-testid={`measure-${row.key}`}
                 data-verdict={row.measure.verdict}
               >
-                <span className="pixel-analysis__label">{row.label}</span>
+                <span className="pixel-analysis__label">
+                  {row.label}
+                  {row.measure.verdict !== 'unknown' && (
+                    <span
+                      className={`pixel-analysis__verdict verdict-word--${row.measure.verdict}`}
+                      data-testid="measure-verdict"
+                    >
+                      {VERDICT_WORDS[row.measure.verdict]}
+                    </span>
+                  )}
+                </span>
                 <span className="pixel-analysis__value">{row.value}</span>
                 <span className="pixel-analysis__reading">{row.measure.reading}</span>
               </li>

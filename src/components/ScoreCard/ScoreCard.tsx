@@ -18,14 +18,23 @@ export function ScoreCard({ photo }: { photo: PhotoRecord }) {
   if (!score) return null;
   if (score.status === 'waiting') {
     return (
-      <section className="score-card score-card--pending" data-testid="score-card">
+      <section
+        className="score-card score-card--pending"
+        data-testid="score-card"
+        aria-live="polite"
+      >
         <p>Waiting for the model…</p>
       </section>
     );
   }
   if (score.status === 'scoring') {
     return (
-      <section className="score-card score-card--pending" data-testid="score-card" aria-busy="true">
+      <section
+        className="score-card score-card--pending"
+        data-testid="score-card"
+        aria-busy="true"
+        aria-live="polite"
+      >
         <p>Scoring…</p>
       </section>
     );
@@ -47,6 +56,7 @@ export function ScoreCard({ photo }: { photo: PhotoRecord }) {
     <section
       className={`score-card${caveat ? ' score-card--caveat' : ''}`}
       data-testid="score-card"
+      aria-live="polite"
     >
       {caveat && (
         <p className="score-card__caveat" role="note" data-testid="score-caveat">
