@@ -38,6 +38,8 @@ export interface LoadedModel {
   /** Bytes read for model files, and how many came from the browser cache. */
   bytes: number;
   fromCache: boolean;
+  /** Threads onnxruntime-web's WASM backend runs with (1 unless the page is cross-origin isolated). */
+  wasmThreads: number;
 }
 
 /** An RGBA image handed to the worker (its buffer is transferred, not copied). */

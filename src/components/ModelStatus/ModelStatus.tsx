@@ -2,6 +2,7 @@ import { formatBytes, formatDuration } from '../../lib/format.ts';
 import { describeDtypes } from '../../model/precision.ts';
 import { DEFAULT_HUB_HOST, hubHostName } from '../../model/source.ts';
 import { useChatSettings } from '../../store/hooks/useChat.ts';
+import { isolationProblem } from '../../offline/isolation.ts';
 import { useModelActions, useModelState } from '../../store/hooks/useModel.ts';
 import { ModelSettings } from '../ModelSettings/ModelSettings.tsx';
 import './ModelStatus.css';
@@ -107,8 +108,17 @@ export function ModelStatus() {
       {m.status === 'ready' && m.loaded && (
         <p className="model-status__ready" data-testid="model-ready">
           Model ready: <strong>{m.loaded.source.id}</strong> on{' '}
-          <strong data-testid="model-backend">{deviceName(m.loaded.device)}</strong>,{' '}
-          <strong data-testid="model-precision">{describeDtypes(m.loaded.dtypes)}</strong>, loaded
+          <strong data-testid="model-backend">{deviceName(m.loaded.device)}</strong>
+          {m.loaded.device === 'wasm' && (
+            <span data-testid="model-threads" data-threads={m.loaded.wasmThreads}>
+              {' '}
+              with{' '}
+              {m.loaded.wasmThreads > 1
+                ? `${m.loaded.wasmThreads} threads`
+                : '1 thread (page not cross-origin isolated)'}
+            </span>
+          )}
+          , <strong data-testid="model-precision">{describeDtypes(m.loaded.dtypes)}</strong>, loaded
           in {formatDuration(m.loaded.loadMs)}
           {m.loaded.fromCache ? ' from this browser’s cache' : ''}.
           {m.loaded.fallbackReason && (
@@ -139,9 +149,11 @@ export function ModelStatus() {
               ? `WebGPU${m.caps.shaderF16 ? ' with shader-f16' : ' (no shader-f16)'}`
               : `no WebGPU (${m.caps.webgpuProblem ?? 'unavailable'})`}
             {m.caps.adapterName ? ` · ${m.caps.adapterName}` : ''} ·{' '}
-            {m.caps.crossOriginIsolated
-              ? `${m.caps.threads} CPU threads`
-              : 'single-threaded WASM (page not cross-origin isolated)'}
+            <span data-testid="isolation" data-isolated={m.caps.crossOriginIsolated}>
+              {m.caps.crossOriginIsolated
+                ? `${m.caps.threads} CPU threads, multi-threaded WASM (cross-origin isolated)`
+                : `single-threaded WASM: page not cross-origin isolated (${isolationProblem()})`}
+            </span>
           </p>
         )}
       </details>

@@ -9,7 +9,13 @@ import { hubHostName } from '../source.ts';
 import { generateText } from './generation.ts';
 import { bitmapToRawImage } from './image.ts';
 import { QualityModel } from './quality-model.ts';
-import { inspectFiles, loadParts, probeCapabilities, ProgressTracker } from './runtime.ts';
+import {
+  inspectFiles,
+  loadParts,
+  probeCapabilities,
+  ProgressTracker,
+  wasmThreadsInUse,
+} from './runtime.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (event: ModelEvent) => scope.postMessage(event);
@@ -116,6 +122,7 @@ async function load(id: number, settings: LoadSettings) {
       loadMs: performance.now() - started,
       bytes: cachedBefore.reduce((sum, f) => sum + (f.bytes ?? 0), 0),
       fromCache: cachedBefore.every((f) => f.cached),
+      wasmThreads: wasmThreadsInUse(),
     },
   });
 }

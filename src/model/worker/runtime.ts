@@ -67,6 +67,11 @@ export function configureRuntime(settings: Pick<LoadSettings, 'source' | 'appBas
   env.fetch = answerTimedFetch;
 }
 
+/** Threads onnxruntime-web's WASM backend runs with (it drops to 1 when the page is not isolated). */
+export function wasmThreadsInUse(): number {
+  return env.backends.onnx.wasm?.numThreads ?? 1;
+}
+
 /** What this device offers: WebGPU, the shader-f16 feature, threads. */
 export async function probeCapabilities(): Promise<Capabilities> {
   const caps: Capabilities = {

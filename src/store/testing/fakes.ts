@@ -222,6 +222,7 @@ export class FakeModel implements ModelService {
       loadMs: 1,
       bytes: 1000,
       fromCache: false,
+      wasmThreads: 1,
     };
     if (this.autoLoad) setTimeout(() => done.resolve(loaded), 0);
     else (done as { loaded?: LoadedModel }).loaded = loaded;
