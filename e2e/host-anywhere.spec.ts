@@ -93,6 +93,43 @@ test('a plain static host: the service worker isolates the page after one reload
   expect(navigations()).toBe(2);
 });
 
+test('installable, and offline after the first visit still isolated and multi-threaded', async ({
+  page,
+  context,
+  browser,
+}) => {
+  await page.goto(appUrl());
+  await expect.poll(() => isolatedNow(page), { timeout: 60_000 }).toBe(true);
+
+  // Installable: a manifest with name and icons, a service worker with a fetch handler.
+  const cdp = await context.newCDPSession(page);
+  const manifest = await cdp.send('Page.getAppManifest');
+  expect(manifest.errors).toEqual([]);
+  const parsed = JSON.parse(manifest.data ?? '{}') as { name?: string; icons?: { src: string }[] };
+  expect(parsed.name).toContain('Quality Lens');
+  for (const icon of parsed.icons ?? []) {
+    const answer = await fetch(new URL(icon.src, manifest.url));
+    expect(answer.status, icon.src).toBe(200);
+  }
+  // Playwright's contexts are incognito-like, where Chromium never offers to install; any other
+  // reason (no manifest, no icon of 144 px or more, no service worker...) would be listed too.
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual(
+    [],
+  );
+
+  await loadModel(page);
+  await context.setOffline(true);
+  await page.reload();
+  expect(await isolatedNow(page)).toBe(true);
+  await expect(page.getByTestId('model-ready')).toContainText('from this browser’s cache');
+  const threads = Number(await page.getByTestId('model-threads').getAttribute('data-threads'));
+  expect(threads).toBe(Math.min(4, await page.evaluate(() => navigator.hardwareConcurrency)));
+  await expect.poll(() => pthreadWorkers(browser)).toBe(threads - 1);
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+});
+
 test.describe('where no service worker can run', () => {
   test.use({ serviceWorkers: 'block' });
 
