@@ -3,7 +3,8 @@
  * Calls run in order within their lane (see `lanes`); a cancelled call is dropped before it starts
  * or between its stages (an onnxruntime run itself cannot be interrupted).
  */
-import type { LoadSettings, ModelEvent, ModelRequest } from '../protocol.ts';
+import type { LoadSettings, ModelEvent, ModelRequest, NotStoredFiles } from '../protocol.ts';
+import { modelFileUrl } from '../source.ts';
 import { ExplainedError, explainError } from './errors.ts';
 import { hubHostName } from '../source.ts';
 import { generateText } from './generation.ts';
@@ -12,6 +13,7 @@ import { QualityModel } from './quality-model.ts';
 import {
   inspectFiles,
   loadParts,
+  modelCache,
   probeCapabilities,
   ProgressTracker,
   wasmThreadsInUse,
@@ -79,6 +81,7 @@ async function load(id: number, settings: LoadSettings) {
     if (progress.done || progress.loaded > 0) received = true;
     post({ type: 'file-progress', progress });
   });
+  modelCache.reset();
   let device = settings.device;
   let fallbackReason: string | undefined;
   let parts;
@@ -123,8 +126,22 @@ async function load(id: number, settings: LoadSettings) {
       bytes: cachedBefore.reduce((sum, f) => sum + (f.bytes ?? 0), 0),
       fromCache: cachedBefore.every((f) => f.cached),
       wasmThreads: wasmThreadsInUse(),
+      notStored: notStoredFiles(settings),
     },
   });
+}
+
+/** The model's files whose cache write failed during this load (undefined when all were kept). */
+function notStoredFiles(settings: LoadSettings): NotStoredFiles | undefined {
+  const base = modelFileUrl(settings.source, '', settings.appBase, settings.hubHost);
+  const failures = modelCache.failures
+    .map((f) => ({ ...f, url: new URL(f.url, settings.appBase).href }))
+    .filter((f) => f.url.startsWith(base));
+  if (failures.length === 0) return undefined;
+  return {
+    files: failures.map((f) => f.url.slice(base.length)),
+    reason: [...new Set(failures.map((f) => f.reason))].join(', '),
+  };
 }
 
 /**

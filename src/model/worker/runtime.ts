@@ -24,6 +24,7 @@ import type { FileProgress, LoadSettings, ModelFileInfo } from '../protocol.ts';
 import { DEFAULT_MODEL_ID, modelFileUrl, type ModelSource } from '../source.ts';
 import { fetchWithAnswerTimeout } from './answer-timeout.ts';
 import { ExplainedError } from './errors.ts';
+import { MODEL_CACHE, RecordingCache } from './model-cache.ts';
 
 /** onnxruntime-web files the app serves under ort/ (see vite.config.ts). */
 const ORT_MJS = 'ort/ort-wasm-simd-threaded.asyncify.mjs';
@@ -34,8 +35,8 @@ const ANSWER_TIMEOUT_MS = 30_000;
 /** How long the size check before the download prompt waits for each answer. */
 const INSPECT_TIMEOUT_MS = 10_000;
 
-/** The Cache API bucket transformers.js stores downloaded files in. */
-export const MODEL_CACHE = 'transformers-cache';
+/** The cache transformers.js reads and writes model files through; it records failed writes. */
+export const modelCache = new RecordingCache(() => caches.open(MODEL_CACHE));
 
 const answerTimedFetch = fetchWithAnswerTimeout(
   (input, init) => fetch(input, init),
@@ -56,6 +57,9 @@ export function configureRuntime(settings: Pick<LoadSettings, 'source' | 'appBas
       : 1;
   }
   env.useBrowserCache = true;
+  // The same bucket transformers.js would open itself, through a wrapper that notices failed writes.
+  env.useCustomCache = true;
+  env.customCache = modelCache;
   env.useWasmCache = true;
   const local = settings.source.kind === 'local';
   env.allowLocalModels = local;
