@@ -348,6 +348,7 @@ export const createModelSlice =
           if (controller.signal.aborted) return;
           patch({ status: 'ready', loaded, stage: null, device: loaded.device });
           scoreWaiting();
+          void get().noteModelLoaded(loaded);
         } catch (error) {
           if (controller.signal.aborted) return;
           patch({ status: 'failed', error: errorDetail(error), stage: null });

@@ -5,6 +5,7 @@ import { useChatSettings } from '../../store/hooks/useChat.ts';
 import { isolationProblem } from '../../offline/isolation.ts';
 import { useModelActions, useModelState } from '../../store/hooks/useModel.ts';
 import { ModelSettings } from '../ModelSettings/ModelSettings.tsx';
+import { ModelStorage } from '../ModelStorage/ModelStorage.tsx';
 import './ModelStatus.css';
 
 const deviceName = (device: string | null) => (device === 'webgpu' ? 'WebGPU' : 'WASM (CPU)');
@@ -126,6 +127,14 @@ export function ModelStatus() {
           )}
         </p>
       )}
+      {m.status === 'ready' && m.loaded?.notStored && (
+        <p className="model-status__problem" role="status" data-testid="storage-notice">
+          This browser would not keep the downloaded model ({m.loaded.notStored.reason}: its storage
+          is full, {m.loaded.notStored.files.length} files not kept). It runs from memory for this
+          visit; the next visit downloads it again. Free some disk space, or delete other sites’
+          data, to keep it.
+        </p>
+      )}
 
       {m.status === 'failed' && m.error && (
         <div className="model-status__error" role="alert" data-testid="model-error">
@@ -142,6 +151,7 @@ export function ModelStatus() {
       <details className="model-status__settings">
         <summary>Model settings</summary>
         <ModelSettings />
+        <ModelStorage />
         {m.caps && (
           <p className="model-status__caps">
             This device:{' '}
