@@ -65,4 +65,20 @@ describe('storage', () => {
     expect(s.model.status).toBe('ready');
     expect(s.model.files.every((f) => !f.cached)).toBe(true);
   });
+
+  it('a worker crash after the delete does not download the model again by itself', async () => {
+    const { store, model } = await loadedStore();
+    await store.getState().deleteDownloadedModel();
+    model.handlers!.onCrash({ kind: 'crashed', message: 'The model worker stopped.', advice: '' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(model.loads).toHaveLength(1);
+    expect(store.getState().model.status).toBe('failed');
+  });
+
+  it('a crash with the files kept still reloads by itself (from the cache)', async () => {
+    const { store, model } = await loadedStore();
+    model.handlers!.onCrash({ kind: 'crashed', message: 'The model worker stopped.', advice: '' });
+    await until(() => model.loads.length === 2, 2000, 'reloaded');
+    await until(() => store.getState().model.status === 'ready', 2000, 'ready again');
+  });
 });

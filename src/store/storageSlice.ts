@@ -76,6 +76,8 @@ export const createStorageSlice =
         // Asked once the files are in the cache: then there is something worth keeping, and the
         // person has just agreed to a large download (Firefox shows a prompt; Chromium decides by
         // itself from how the site is used).
+        // Downloaded again after a delete: the files are back.
+        if (!loaded.fromCache) patch({ freed: null });
         if (!loaded.fromCache && !loaded.notStored && !get().storage.persistAsked) {
           patch({ persistAsked: true });
           try {
