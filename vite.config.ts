@@ -4,16 +4,14 @@ import { createRequire } from 'node:module';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Connect, type Plugin } from 'vite';
+import { ISOLATION_HEADERS } from './src/offline/worker/isolation-headers.ts';
 
 /**
  * Cross-origin isolation lets onnxruntime-web run multi-threaded WASM (SharedArrayBuffer).
- * The same headers must be set by whatever hosts dist/ (see docs/HOSTING.md and public/_headers).
+ * The same headers must be set by whatever hosts dist/ (see docs/HOSTING.md, public/_headers,
+ * vercel.json), or are added by the service worker where the host cannot send them.
  */
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+const isolationHeaders = { ...ISOLATION_HEADERS };
 
 /** The onnxruntime-web runtime files transformers.js loads (its WebGPU build uses the asyncify variant). */
 export const ORT_FILES = [

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { reloadOnceForIsolation } from './offline/isolation.ts';
 import { registerOfflineSupport } from './offline/register.ts';
 import { AppStoreProvider, createAppStore } from './store/index.ts';
 import { createBrowserServices } from './store/browser-services.ts';
@@ -21,3 +22,12 @@ createRoot(root).render(
     </AppStoreProvider>
   </StrictMode>,
 );
+
+// Hosts without COOP/COEP: once the service worker controls the page, it reloads once to be
+// cross-origin isolated (offline/isolation.ts), never while the person is at work.
+if (services.offline) {
+  void reloadOnceForIsolation(() => {
+    const s = store.getState();
+    return s.photoOrder.length === 0 && s.model.status !== 'loading';
+  });
+}

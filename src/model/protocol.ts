@@ -38,6 +38,16 @@ export interface LoadedModel {
   /** Bytes read for model files, and how many came from the browser cache. */
   bytes: number;
   fromCache: boolean;
+  /** Threads onnxruntime-web's WASM backend runs with (1 unless the page is cross-origin isolated). */
+  wasmThreads: number;
+  /** Model files the browser refused to keep (storage full): they run from memory this visit only. */
+  notStored?: NotStoredFiles;
+}
+
+/** Downloaded files the browser cache would not take, and its reason (e.g. QuotaExceededError). */
+export interface NotStoredFiles {
+  files: string[];
+  reason: string;
 }
 
 /** An RGBA image handed to the worker (its buffer is transferred, not copied). */

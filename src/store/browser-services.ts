@@ -2,6 +2,7 @@
 import { ModelClient } from '../model/client.ts';
 import { makeThumbnail } from '../photos/thumbnail.ts';
 import { PixelsClient } from '../pixels/client.ts';
+import { createBrowserModelStorage } from '../storage/model-storage.ts';
 import { DEFAULT_LIMITS, type AppServices, type PipelineLimits } from './services.ts';
 
 /** The real workers and browser calls. */
@@ -14,6 +15,7 @@ export function createBrowserServices(limits: Partial<PipelineLimits> = {}): App
       thumbnail: (bitmap) => makeThumbnail(bitmap),
       revoke: (url) => URL.revokeObjectURL(url),
     },
+    storage: createBrowserModelStorage(),
     limits: { ...DEFAULT_LIMITS, ...limits },
     appBase: () => new URL('./', document.baseURI).href,
     buildDefaults: {

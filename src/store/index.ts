@@ -12,10 +12,16 @@ import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
 import { Pipeline } from './pipeline.ts';
 import { createPixelsSlice, type PixelsSlice } from './pixelsSlice.ts';
 import type { AppServices, ModelHandlers } from './services.ts';
+import { createStorageSlice, type StorageSlice } from './storageSlice.ts';
 import { createUpdateSlice, type UpdateSlice } from './updateSlice.ts';
 import type { ModelService } from '../model/client.ts';
 
-export type AppState = PhotosSlice & ModelSlice & PixelsSlice & ChatSlice & UpdateSlice;
+export type AppState = PhotosSlice &
+  ModelSlice &
+  PixelsSlice &
+  ChatSlice &
+  UpdateSlice &
+  StorageSlice;
 
 /** What every slice is built with: the services, the photo pipeline and the model client. */
 export interface StoreContext {
@@ -44,6 +50,7 @@ export function createAppStore(services: AppServices): AppStore {
     ...createPixelsSlice(context)(...a),
     ...createChatSlice(context)(...a),
     ...createUpdateSlice(context)(...a),
+    ...createStorageSlice(context)(...a),
   }));
   state = store.getState;
   return Object.assign(store, { pipeline });

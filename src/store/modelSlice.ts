@@ -174,8 +174,11 @@ export const createModelSlice =
       // again by itself (the files are in the browser's cache), a few times at most: a model that
       // keeps crashing is left for the person to retry or to choose a smaller precision.
       const wasReady = get().model.status === 'ready';
+      // Not when its files are gone from the cache (deleted, or never kept for lack of space):
+      // loading again would be a download the person did not agree to.
+      const filesKept = !get().storage.freed && !get().model.loaded?.notStored;
       patch({ status: 'failed', error, loaded: null });
-      if (wasReady && autoReloads < AUTO_RELOADS) {
+      if (wasReady && filesKept && autoReloads < AUTO_RELOADS) {
         autoReloads += 1;
         patch({ notice: `${error.message} It was loaded again by itself.` });
         void get().startModel();
@@ -348,6 +351,7 @@ export const createModelSlice =
           if (controller.signal.aborted) return;
           patch({ status: 'ready', loaded, stage: null, device: loaded.device });
           scoreWaiting();
+          void get().noteModelLoaded(loaded);
         } catch (error) {
           if (controller.signal.aborted) return;
           patch({ status: 'failed', error: errorDetail(error), stage: null });

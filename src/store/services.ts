@@ -7,6 +7,7 @@ import type { ModelService } from '../model/client.ts';
 import type { ModelError, ModelEvent } from '../model/protocol.ts';
 import type { OfflineUpdates } from '../offline/protocol.ts';
 import type { PixelsService } from '../pixels/client.ts';
+import type { ModelStorage } from '../storage/model-storage.ts';
 
 /** Where the model client's events go (the store's model slice). */
 export interface ModelHandlers {
@@ -37,6 +38,8 @@ export interface AppServices {
   /** Makes the model client, told where its events go. */
   model(handlers: ModelHandlers): ModelService;
   images: ImageTools;
+  /** The browser's cache of model files and its storage figures. */
+  storage: ModelStorage;
   limits: PipelineLimits;
   /** Absolute URL of the app's base (models/ and ort/ live under it). */
   appBase(): string;

@@ -2,8 +2,10 @@ import { formatBytes, formatDuration } from '../../lib/format.ts';
 import { describeDtypes } from '../../model/precision.ts';
 import { DEFAULT_HUB_HOST, hubHostName } from '../../model/source.ts';
 import { useChatSettings } from '../../store/hooks/useChat.ts';
+import { isolationProblem } from '../../offline/isolation.ts';
 import { useModelActions, useModelState } from '../../store/hooks/useModel.ts';
 import { ModelSettings } from '../ModelSettings/ModelSettings.tsx';
+import { ModelStorage } from '../ModelStorage/ModelStorage.tsx';
 import './ModelStatus.css';
 
 const deviceName = (device: string | null) => (device === 'webgpu' ? 'WebGPU' : 'WASM (CPU)');
@@ -107,13 +109,30 @@ export function ModelStatus() {
       {m.status === 'ready' && m.loaded && (
         <p className="model-status__ready" data-testid="model-ready">
           Model ready: <strong>{m.loaded.source.id}</strong> on{' '}
-          <strong data-testid="model-backend">{deviceName(m.loaded.device)}</strong>,{' '}
-          <strong data-testid="model-precision">{describeDtypes(m.loaded.dtypes)}</strong>, loaded
+          <strong data-testid="model-backend">{deviceName(m.loaded.device)}</strong>
+          {m.loaded.device === 'wasm' && (
+            <span data-testid="model-threads" data-threads={m.loaded.wasmThreads}>
+              {' '}
+              with{' '}
+              {m.loaded.wasmThreads > 1
+                ? `${m.loaded.wasmThreads} threads`
+                : '1 thread (page not cross-origin isolated)'}
+            </span>
+          )}
+          , <strong data-testid="model-precision">{describeDtypes(m.loaded.dtypes)}</strong>, loaded
           in {formatDuration(m.loaded.loadMs)}
           {m.loaded.fromCache ? ' from this browser’s cache' : ''}.
           {m.loaded.fallbackReason && (
             <span className="model-status__problem"> {m.loaded.fallbackReason}</span>
           )}
+        </p>
+      )}
+      {m.status === 'ready' && m.loaded?.notStored && (
+        <p className="model-status__problem" role="status" data-testid="storage-notice">
+          This browser would not keep the downloaded model ({m.loaded.notStored.reason}: its storage
+          is full, {m.loaded.notStored.files.length} files not kept). It runs from memory for this
+          visit; the next visit downloads it again. Free some disk space, or delete other sites’
+          data, to keep it.
         </p>
       )}
 
@@ -132,6 +151,7 @@ export function ModelStatus() {
       <details className="model-status__settings">
         <summary>Model settings</summary>
         <ModelSettings />
+        <ModelStorage />
         {m.caps && (
           <p className="model-status__caps">
             This device:{' '}
@@ -139,9 +159,11 @@ export function ModelStatus() {
               ? `WebGPU${m.caps.shaderF16 ? ' with shader-f16' : ' (no shader-f16)'}`
               : `no WebGPU (${m.caps.webgpuProblem ?? 'unavailable'})`}
             {m.caps.adapterName ? ` · ${m.caps.adapterName}` : ''} ·{' '}
-            {m.caps.crossOriginIsolated
-              ? `${m.caps.threads} CPU threads`
-              : 'single-threaded WASM (page not cross-origin isolated)'}
+            <span data-testid="isolation" data-isolated={m.caps.crossOriginIsolated}>
+              {m.caps.crossOriginIsolated
+                ? `${m.caps.threads} CPU threads, multi-threaded WASM (cross-origin isolated)`
+                : `single-threaded WASM: page not cross-origin isolated (${isolationProblem()})`}
+            </span>
           </p>
         )}
       </details>

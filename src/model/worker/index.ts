@@ -3,13 +3,21 @@
  * Calls run in order within their lane (see `lanes`); a cancelled call is dropped before it starts
  * or between its stages (an onnxruntime run itself cannot be interrupted).
  */
-import type { LoadSettings, ModelEvent, ModelRequest } from '../protocol.ts';
+import type { LoadSettings, ModelEvent, ModelRequest, NotStoredFiles } from '../protocol.ts';
+import { modelFileUrl } from '../source.ts';
 import { ExplainedError, explainError } from './errors.ts';
 import { hubHostName } from '../source.ts';
 import { generateText } from './generation.ts';
 import { bitmapToRawImage } from './image.ts';
 import { QualityModel } from './quality-model.ts';
-import { inspectFiles, loadParts, probeCapabilities, ProgressTracker } from './runtime.ts';
+import {
+  inspectFiles,
+  loadParts,
+  modelCache,
+  probeCapabilities,
+  ProgressTracker,
+  wasmThreadsInUse,
+} from './runtime.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (event: ModelEvent) => scope.postMessage(event);
@@ -73,6 +81,7 @@ async function load(id: number, settings: LoadSettings) {
     if (progress.done || progress.loaded > 0) received = true;
     post({ type: 'file-progress', progress });
   });
+  modelCache.reset();
   let device = settings.device;
   let fallbackReason: string | undefined;
   let parts;
@@ -116,8 +125,23 @@ async function load(id: number, settings: LoadSettings) {
       loadMs: performance.now() - started,
       bytes: cachedBefore.reduce((sum, f) => sum + (f.bytes ?? 0), 0),
       fromCache: cachedBefore.every((f) => f.cached),
+      wasmThreads: wasmThreadsInUse(),
+      notStored: notStoredFiles(settings),
     },
   });
+}
+
+/** The model's files whose cache write failed during this load (undefined when all were kept). */
+function notStoredFiles(settings: LoadSettings): NotStoredFiles | undefined {
+  const base = modelFileUrl(settings.source, '', settings.appBase, settings.hubHost);
+  const failures = modelCache.failures
+    .map((f) => ({ ...f, url: new URL(f.url, settings.appBase).href }))
+    .filter((f) => f.url.startsWith(base));
+  if (failures.length === 0) return undefined;
+  return {
+    files: failures.map((f) => f.url.slice(base.length)),
+    reason: [...new Set(failures.map((f) => f.reason))].join(', '),
+  };
 }
 
 /**

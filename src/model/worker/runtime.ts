@@ -24,6 +24,7 @@ import type { FileProgress, LoadSettings, ModelFileInfo } from '../protocol.ts';
 import { DEFAULT_MODEL_ID, modelFileUrl, type ModelSource } from '../source.ts';
 import { fetchWithAnswerTimeout } from './answer-timeout.ts';
 import { ExplainedError } from './errors.ts';
+import { MODEL_CACHE, RecordingCache } from './model-cache.ts';
 
 /** onnxruntime-web files the app serves under ort/ (see vite.config.ts). */
 const ORT_MJS = 'ort/ort-wasm-simd-threaded.asyncify.mjs';
@@ -34,8 +35,8 @@ const ANSWER_TIMEOUT_MS = 30_000;
 /** How long the size check before the download prompt waits for each answer. */
 const INSPECT_TIMEOUT_MS = 10_000;
 
-/** The Cache API bucket transformers.js stores downloaded files in. */
-export const MODEL_CACHE = 'transformers-cache';
+/** The cache transformers.js reads and writes model files through; it records failed writes. */
+export const modelCache = new RecordingCache(() => caches.open(MODEL_CACHE));
 
 const answerTimedFetch = fetchWithAnswerTimeout(
   (input, init) => fetch(input, init),
@@ -56,6 +57,9 @@ export function configureRuntime(settings: Pick<LoadSettings, 'source' | 'appBas
       : 1;
   }
   env.useBrowserCache = true;
+  // The same bucket transformers.js would open itself, through a wrapper that notices failed writes.
+  env.useCustomCache = true;
+  env.customCache = modelCache;
   env.useWasmCache = true;
   const local = settings.source.kind === 'local';
   env.allowLocalModels = local;
@@ -65,6 +69,11 @@ export function configureRuntime(settings: Pick<LoadSettings, 'source' | 'appBas
   env.localModelPath = new URL('models/', settings.appBase).pathname;
   env.remoteHost = settings.hubHost.endsWith('/') ? settings.hubHost : `${settings.hubHost}/`;
   env.fetch = answerTimedFetch;
+}
+
+/** Threads onnxruntime-web's WASM backend runs with (it drops to 1 when the page is not isolated). */
+export function wasmThreadsInUse(): number {
+  return env.backends.onnx.wasm?.numThreads ?? 1;
 }
 
 /** What this device offers: WebGPU, the shader-f16 feature, threads. */

@@ -2,7 +2,9 @@
  * The offline service worker: keeps the app itself (HTML, scripts, styles, onnxruntime's WASM) so a
  * second visit works with no network. Model files are not handled here: transformers.js keeps them
  * in its own Cache API bucket. Pages are fetched network-first (a new build is picked up when
- * online) and fall back to the cached shell; hashed assets are served cache-first.
+ * online) and fall back to the cached shell; hashed assets are served cache-first. Everything it
+ * serves carries the cross-origin isolation headers (isolation-headers.ts), so hosts that cannot
+ * send them still get multi-threaded WASM.
  *
  * Updates never break an open tab: a new version installs beside the old one and waits (no
  * skipWaiting of its own) until no tab runs the old version, or until a page asks for it (the
@@ -11,6 +13,7 @@
  */
 import { matchAppFile, pruneAppCaches, APP_CACHE_PREFIX } from './app-caches.ts';
 import type { PageToWorker } from '../protocol.ts';
+import { withIsolationHeaders } from './isolation-headers.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -57,16 +60,20 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  // Chromium's devtools ask this way; fetch() would throw for it.
+  if (request.cache === 'only-if-cached' && request.mode !== 'same-origin') return;
   if (url.pathname.includes('/models/')) return;
   if (request.mode === 'navigate') {
     event.respondWith(
-      fetch(request).catch(
-        async () => (await matchAppFile(caches, CACHE, SHELL, MATCH)) ?? Response.error(),
-      ),
+      fetch(request)
+        .catch(async () => (await matchAppFile(caches, CACHE, SHELL, MATCH)) ?? Response.error())
+        .then(withIsolationHeaders),
     );
     return;
   }
   event.respondWith(
-    matchAppFile(caches, CACHE, request, MATCH).then((hit) => hit ?? fetch(request)),
+    matchAppFile(caches, CACHE, request, MATCH)
+      .then((hit) => hit ?? fetch(request))
+      .then(withIsolationHeaders),
   );
 });

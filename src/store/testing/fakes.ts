@@ -15,6 +15,7 @@ import type {
 import type { ScoringRecipe } from '../../model/recipes.ts';
 import { PixelsClient } from '../../pixels/client.ts';
 import type { PixelAnalysis, PixelsEvent, PixelsRequest } from '../../pixels/protocol.ts';
+import type { CachedFiles, ModelStorage, StorageFigures } from '../../storage/model-storage.ts';
 import {
   DEFAULT_LIMITS,
   type AppServices,
@@ -194,6 +195,8 @@ export class FakeModel implements ModelService {
   autoLoad = true;
   /** Where the store listens for the worker's events and crashes. */
   handlers: ModelHandlers | null = null;
+  /** Fields the next loads report differently (from the cache, files not stored...). */
+  loadedAs: Partial<LoadedModel> = {};
   autoScore = true;
   ignoreAbort = false;
 
@@ -222,6 +225,8 @@ export class FakeModel implements ModelService {
       loadMs: 1,
       bytes: 1000,
       fromCache: false,
+      wasmThreads: 1,
+      ...this.loadedAs,
     };
     if (this.autoLoad) setTimeout(() => done.resolve(loaded), 0);
     else (done as { loaded?: LoadedModel }).loaded = loaded;
@@ -291,6 +296,38 @@ export class FakeModel implements ModelService {
   }
 }
 
+/** Browser storage as a list of cached files with sizes, a quota, and a persistence answer. */
+export class FakeStorage implements ModelStorage {
+  readonly files = new Map<string, number>();
+  quota = 10_000_000;
+  /** What persist() answers, and how often it was asked. */
+  grantPersistence = true;
+  persistCalls = 0;
+  private granted = false;
+  private readonly under = (folder: string) =>
+    [...this.files].filter(([url]) => url.startsWith(folder));
+  async estimate(): Promise<StorageFigures> {
+    return { usage: [...this.files.values()].reduce((a, b) => a + b, 0), quota: this.quota };
+  }
+  async persisted() {
+    return this.granted;
+  }
+  async persist() {
+    this.persistCalls += 1;
+    this.granted = this.grantPersistence;
+    return this.granted;
+  }
+  async measure(folder: string): Promise<CachedFiles> {
+    const files = this.under(folder);
+    return { files: files.length, bytes: files.reduce((sum, [, bytes]) => sum + bytes, 0) };
+  }
+  async remove(folder: string): Promise<CachedFiles> {
+    const measured = await this.measure(folder);
+    for (const [url] of this.under(folder)) this.files.delete(url);
+    return measured;
+  }
+}
+
 /** Services for a store in Node: the real PixelsClient on a fake worker, a fake model, fake images. */
 export function fakeServices(
   options: {
@@ -303,6 +340,7 @@ export function fakeServices(
 ) {
   const ledger = options.ledger ?? new BitmapLedger();
   const model = new FakeModel();
+  const storage = new FakeStorage();
   const revoked: string[] = [];
   let thumbs = 0;
   const services: AppServices = {
@@ -323,11 +361,12 @@ export function fakeServices(
       thumbnail: options.thumbnail ?? (async () => `blob:thumb-${++thumbs}`),
       revoke: (url) => void revoked.push(url),
     },
+    storage,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     appBase: () => 'http://localhost/',
     buildDefaults: {},
   };
-  return { services, model, ledger, revoked };
+  return { services, model, storage, ledger, revoked };
 }
 
 /** A file the fake pixels worker decodes (its name steers the fake). */
