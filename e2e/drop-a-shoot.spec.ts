@@ -113,4 +113,7 @@ test('switching photos mid-description starts the new photo’s text first', asy
   await expect(page.getByTestId('description-interrupted')).toContainText(/paused|Started again/);
   await expect(description).toHaveAttribute('data-status', /waiting|streaming/);
   await description.getByRole('button', { name: 'Stop' }).click();
+  // One share panel and one chat for the photo on screen, however often the person switched.
+  await expect(page.getByTestId('share-panel')).toHaveCount(1);
+  await expect(page.getByTestId('chat')).toHaveCount(1);
 });

@@ -30,6 +30,7 @@ async function expectAccessible(page: Page, view: string) {
 }
 
 test('no serious or critical accessibility problems on any view', async ({ page }) => {
+  test.setTimeout(400_000);
   await openApp(page, { device: 'wasm', maxTokens: '8' });
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'needs-consent');
   await expectAccessible(page, 'empty, download prompt');
@@ -55,6 +56,7 @@ test('no serious or critical accessibility problems on any view', async ({ page 
   await expect(page.getByTestId('photo-error')).toBeVisible();
   await expectAccessible(page, 'a file that could not be opened');
 
+  await page.getByTestId('strip-item').first().getByRole('button').first().click();
   await page.getByRole('button', { name: 'Focus peaking' }).click();
   await expectAccessible(page, 'overlay on');
 });
@@ -94,12 +96,15 @@ async function tabTo(
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
+      const labelled = el as HTMLInputElement | null;
       return {
         text: (el?.textContent ?? '').trim(),
-        label: el?.getAttribute('aria-label') ?? '',
+        label: el?.getAttribute('aria-label') ?? labelled?.labels?.[0]?.textContent?.trim() ?? '',
         tag: el?.tagName ?? '',
       };
     });
+    // Past the last control focus leaves the page (to the browser) and comes back at the top.
+    if (focused.tag === 'BODY') continue;
     expect(
       await focusVisible(page),
       `focus ring on ${focused.tag} “${focused.text || focused.label}”`,
@@ -116,7 +121,7 @@ test('keyboard only: photos, overlays, chat and settings are reached with Tab, w
   await loadModel(page);
   // Files come from the system's picker (reached by Tab as "Add photos"); the picker itself is the
   // operating system's, so the test hands it the files.
-  await tabTo(page, (el) => el.text === 'Add photos');
+  await tabTo(page, (el) => el.text === 'Choose photos' || el.text === 'Add photos');
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg), testPhoto(TEST_PHOTOS.png));
   await expect(page.getByTestId('work-progress')).toHaveAttribute('data-scored', '2');
 
@@ -132,16 +137,11 @@ test('keyboard only: photos, overlays, chat and settings are reached with Tab, w
     'true',
   );
 
-  await tabTo(
-    page,
-    (el) => el.label === 'Your question' || el.tag === 'TEXTAREA' || el.tag === 'INPUT',
-  );
+  await tabTo(page, (el) => el.label === 'Your question');
   await page.keyboard.type('Is the image noisy?');
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('chat-exchange')).toHaveAttribute(
-    'data-status',
-    /waiting|streaming|done/,
-  );
+  // The answer is finished before tabbing on, so no button disappears under the focus.
+  await expect(page.getByTestId('chat-exchange')).toHaveAttribute('data-status', 'done');
 
   await page.locator('body').focus();
   await tabTo(page, (el) => el.text === 'Model settings');

@@ -61,9 +61,9 @@ export function App() {
               {photo.status === 'ready' && (
                 <div className="app__model-column">
                   <ScoreCard photo={photo} />
-                  <SharePanel key={photo.id} photo={photo} />
+                  <SharePanel key={`share-${photo.id}`} photo={photo} />
                   <Description photoId={photo.id} />
-                  <Chat key={photo.id} photoId={photo.id} />
+                  <Chat key={`chat-${photo.id}`} photoId={photo.id} />
                 </div>
               )}
             </>

@@ -25,6 +25,7 @@ export function ModelStatus() {
   return (
     <section
       className={`model-status model-status--${m.status}`}
+      aria-label="Quality model"
       data-testid="model-status"
       data-status={m.status}
     >
