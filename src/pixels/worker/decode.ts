@@ -1,3 +1,4 @@
+import { tiffChainIsHostile } from './tiff-chain.ts';
 import { formatPixelCount } from '../../lib/format.ts';
 import { MAX_SOURCE_PIXELS, WORKING_LONG_SIDE, type ExifSummary } from '../protocol.ts';
 import { readExif } from './exif.ts';
@@ -160,6 +161,11 @@ function tiffTag(ifd: Record<string, unknown>, tag: string): number {
 }
 
 async function decodeTiff(bytes: Uint8Array): Promise<ImageBitmap> {
+  if (tiffChainIsHostile(bytes)) {
+    throw new PhotoRefusal(
+      'This TIFF file is damaged: its directories point back at each other, so it has no end.',
+    );
+  }
   const UTIF = (await import('utif2')).default;
   const buffer = bytes.buffer.slice(
     bytes.byteOffset,
