@@ -7,6 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist',
+      'kiosk-bundle',
       'node_modules',
       '.cache',
       'public/models',
@@ -42,7 +43,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['scripts/**/*.ts', 'e2e/**/*.ts', '*.config.{ts,js}', 'src/**/*.test.{ts,tsx}'],
+    files: ['scripts/**/*.{ts,mjs}', 'e2e/**/*.ts', '*.config.{ts,js}', 'src/**/*.test.{ts,tsx}'],
     languageOptions: { globals: { ...globals.node } },
   },
   {

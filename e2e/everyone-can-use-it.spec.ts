@@ -4,30 +4,10 @@
  * nothing with the mouse yet reaches every control with a visible focus; the score and the
  * streamed text are announced by screen readers; colour never carries meaning alone.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { TEST_PHOTOS } from '../scripts/test-photos.ts';
 import { loadModel, openApp, pickPhotos, testPhoto } from './support/app.ts';
-
-/** Runs axe on the page; fails on serious or critical violations and prints the rest. */
-async function expectAccessible(page: Page, view: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const grave = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const summary = results.violations.map((v) => `${v.impact} ${v.id} ×${v.nodes.length}`);
-  console.info(
-    `axe, ${view}: ${results.violations.length} violations${summary.length ? ` (${summary.join(', ')})` : ''}, ${results.passes.length} rules passed`,
-  );
-  expect(
-    grave.map(
-      (v) =>
-        `${v.id}: ${v.help} — ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join('; ')}`,
-    ),
-    view,
-  ).toEqual([]);
-}
+import { expectAccessible } from './support/axe.ts';
 
 test('no serious or critical accessibility problems on any view', async ({ page }) => {
   test.setTimeout(400_000);

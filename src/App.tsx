@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Chat } from './components/Chat/Chat.tsx';
 import { Description } from './components/Description/Description.tsx';
 import { ModelStatus } from './components/ModelStatus/ModelStatus.tsx';
@@ -15,9 +15,26 @@ import { useSharedFragment } from './share/useSharedFragment.ts';
 import { useChatActions } from './store/hooks/useChat.ts';
 import { useModelActions } from './store/hooks/useModel.ts';
 import { useSelectedPhoto } from './store/hooks/usePhotos.ts';
+import { isKioskMode } from './kiosk/config.ts';
+
+/** The kiosk (docs/KIOSK.md) is its own chunk: the everyday app never loads it. */
+const KioskApp = lazy(() => import('./kiosk/KioskApp.tsx'));
+const KIOSK_BUILD = import.meta.env.VITE_KIOSK === '1';
+
+/** Kiosk mode (`?kiosk` or a kiosk build), else the everyday app. */
+export function App() {
+  if (isKioskMode(window.location.search, KIOSK_BUILD)) {
+    return (
+      <Suspense fallback={null}>
+        <KioskApp />
+      </Suspense>
+    );
+  }
+  return <DeskApp />;
+}
 
 /** The app shell: photos on the left, the selected photo's analysis on the right. */
-export function App() {
+function DeskApp() {
   const { initModel } = useModelActions();
   const { initChat } = useChatActions();
   const photo = useSelectedPhoto();
@@ -42,6 +59,11 @@ export function App() {
         <p className="app__tagline">
           Explainable photo quality, computed on this device. Photos never leave it.
         </p>
+        {KIOSK_BUILD && (
+          <a className="app__kiosk-link" href="./">
+            Back to kiosk mode
+          </a>
+        )}
       </header>
       <UpdateNotice />
       <ModelStatus />

@@ -96,3 +96,32 @@ describe('clearing the files that could not be opened', () => {
     expect(namesOf(store)).toEqual(['good-1.jpg', 'good-2.jpg', 'bad-1.txt']);
   });
 });
+
+describe('removing every photo (the kiosk’s fresh start)', () => {
+  it('drops photos, scores and chats, frees bitmaps and thumbnails, tells the model to forget, keeps the model', async () => {
+    const { services, model, ledger, revoked } = fakeServices();
+    const store = createAppStore(services);
+    await store.getState().initModel(new URLSearchParams('model=local:m'));
+    await until(() => store.getState().model.status === 'ready');
+    store.getState().addFiles([photoFile('a.jpg'), photoFile('b.jpg'), photoFile('c.jpg')]);
+    const ids = [...store.getState().photoOrder];
+    await until(() => ids.every((id) => store.getState().scores[id]?.status === 'done'));
+    expect(ids).toHaveLength(3);
+    const loads = model.loads.length;
+
+    store.getState().removeAllPhotos();
+    const s = store.getState();
+    expect(s.photoOrder).toEqual([]);
+    expect(s.photos).toEqual({});
+    expect(s.scores).toEqual({});
+    expect(s.selectedPhotoId).toBeNull();
+    expect(Object.keys(s.chats ?? {})).toEqual([]);
+    expect(model.forgotten.sort()).toEqual([...ids].sort());
+    expect(revoked).toHaveLength(3);
+    await sleep(20);
+    expect(ledger.open()).toEqual([]);
+    // The model is untouched: still ready, not loaded again.
+    expect(store.getState().model.status).toBe('ready');
+    expect(model.loads.length).toBe(loads);
+  });
+});

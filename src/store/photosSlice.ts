@@ -25,6 +25,8 @@ export interface PhotosSlice {
   removePhoto(photoId: string): void;
   /** Removes every file that could not be opened. */
   clearFailedPhotos(): void;
+  /** Removes every photo and all of its work, results and chat (the kiosk's fresh start). */
+  removeAllPhotos(): void;
   /**
    * The photo's working bitmap for drawing: kept, or decoded again if it was evicted for memory.
    * Valid until the next await (draw it at once).
@@ -189,6 +191,11 @@ export const createPhotosSlice =
       clearFailedPhotos() {
         const failed = get().photoOrder.filter((id) => get().photos[id]?.status === 'failed');
         for (const id of failed) get().removePhoto(id);
+      },
+
+      removeAllPhotos() {
+        for (const id of [...get().photoOrder]) get().removePhoto(id);
+        set({ selectedPhotoId: null, photoNotice: null });
       },
 
       photoBitmap(photoId) {

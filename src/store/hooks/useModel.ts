@@ -12,6 +12,11 @@ export function usePhotoScore(photoId: string | null): PhotoScore | null {
   return useAppStore((s) => (photoId ? (s.scores[photoId] ?? null) : null));
 }
 
+/** Every photo's score state, by photo id. */
+export function usePhotoScores(): Record<string, PhotoScore> {
+  return useAppStore((s) => s.scores);
+}
+
 /** The model actions a component may call. */
 export function useModelActions() {
   return useAppStore(

@@ -30,6 +30,7 @@ export function usePhotoActions() {
       selectPhoto: s.selectPhoto,
       removePhoto: s.removePhoto,
       clearFailedPhotos: s.clearFailedPhotos,
+      removeAllPhotos: s.removeAllPhotos,
       photoBitmap: s.photoBitmap,
     })),
   );
