@@ -28,6 +28,16 @@ export function renderChat(turns: readonly ChatTurn[], assistantPrefix = ''): st
 }
 
 /**
+ * The start every prompt about a photo shares: the first user turn's header and the photo, up to
+ * where that turn's text begins. Rendered through `renderChat`, so it follows the template.
+ */
+export function photoPrefix(): string {
+  const mark = '\u0000';
+  const rendered = renderChat([{ role: 'user', text: mark, withImage: true }]);
+  return rendered.slice(0, rendered.indexOf(mark));
+}
+
+/**
  * Replaces each `<image>` placeholder with `imageTokenCount` copies, so the prompt holds exactly one
  * image token per image-feature row (transformers.js refuses a mismatch).
  */

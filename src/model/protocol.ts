@@ -98,6 +98,10 @@ export interface PromptInfo {
   /** Milliseconds: vision encoding (0 when the photo was already encoded) and prefill. */
   encodeMs: number;
   prefillMs: number;
+  /** Where the prompt was continued from (the photo's prefix or this conversation), if anywhere. */
+  reusedFrom: 'photo' | 'conversation' | null;
+  /** Prompt tokens the reused cache covered: only the rest were prefilled. */
+  reusedTokens: number;
 }
 
 /** Why a generation ended. */
@@ -120,6 +124,8 @@ export interface ScoreResult extends QualityScore {
   /** Token ids the level words map to in this model's vocabulary. */
   levelTokenIds: number[];
   promptTokens: number;
+  /** Prompt tokens continued from the photo's cached prefix instead of run again (0: none). */
+  reusedTokens: number;
   /** Milliseconds: vision encoding (0 when reused), prefill and total. */
   timings: { encodeMs: number; prefillMs: number; totalMs: number };
   recipe: string;

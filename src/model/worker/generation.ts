@@ -1,9 +1,10 @@
 /**
- * Text generation about a photo with our own decode loop: prefill the conversation (photo features
- * merged into the prompt's embeddings by QualityModel.prepare), then one token at a time through the
- * KV cache. Each step embeds the new token, runs the decoder with the previous step's cache and an
- * attention mask over the whole sequence so far, and frees the cache it replaced (GPU buffers on
- * WebGPU). Text streams out in whole characters; a cancel is seen between two tokens.
+ * Text generation about a photo with our own decode loop: prefill the conversation (continued from
+ * the photo's cached prefix or this conversation's last turn by QualityModel.prefill), then one
+ * token at a time through the KV cache. Each step embeds the new token, runs the decoder with the
+ * previous step's cache and an attention mask over the whole sequence so far, and frees the cache
+ * it replaced (GPU buffers on WebGPU). The last cache is kept for the conversation's next turn.
+ * Text streams out in whole characters; a cancel is seen between two tokens.
  */
 import { Tensor, type RawImage } from '@huggingface/transformers';
 import { collapseImageTokens, ConversationTooLongError, fitConversation } from '../conversation.ts';
@@ -11,7 +12,8 @@ import { expandImageTokens, renderChat, type ChatTurn } from '../prompt.ts';
 import type { GenerationRequest, GenerationResult, PromptInfo, StopReason } from '../protocol.ts';
 import { answerConfidence, type AnswerConfidence } from '../questions.ts';
 import { ExplainedError } from './errors.ts';
-import type { QualityModel } from './quality-model.ts';
+import { disposeKv, kvOf, type KvCache } from './prompt-caches.ts';
+import { lastLogits, type QualityModel } from './quality-model.ts';
 import { TokenChooser } from './sampling.ts';
 import { TextStream } from './text-stream.ts';
 
@@ -35,8 +37,6 @@ interface DecoderCalls {
   encode_text(inputs: { input_ids: Tensor }): Promise<Tensor>;
   forward(inputs: Record<string, unknown>): Promise<Record<string, Tensor>>;
 }
-
-type KvCache = Record<string, Tensor>;
 
 /**
  * Tokens that end an answer when the vocabulary has them as single tokens: the end of a ChatML
@@ -88,31 +88,6 @@ export function promptTokenCount(
   return model.parts.processor.tokenizer!.encode(text, { add_special_tokens: false }).length;
 }
 
-/** Last position's logits of a decoder output, as float32 (the output tensor is freed). */
-function takeLastLogits(outputs: Record<string, Tensor>): Float32Array {
-  const logits = outputs.logits!;
-  try {
-    const [, positions = 1, vocab = 0] = logits.dims;
-    const last = logits.slice(null, [positions - 1, positions], null).to('float32');
-    return new Float32Array(last.data as Float32Array).subarray(0, vocab);
-  } finally {
-    logits.dispose();
-  }
-}
-
-/** The `present.*` outputs of a step as the `past_key_values.*` inputs of the next. */
-function cacheOf(outputs: Record<string, Tensor>): KvCache {
-  const cache: KvCache = {};
-  for (const [name, tensor] of Object.entries(outputs)) {
-    if (name.startsWith('present')) cache[name.replace('present', 'past_key_values')] = tensor;
-  }
-  return cache;
-}
-
-function disposeCache(cache: KvCache | null) {
-  if (cache) for (const tensor of Object.values(cache)) tensor.dispose();
-}
-
 function ones(length: number): Tensor {
   return new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
 }
@@ -151,7 +126,6 @@ export async function generateText(
     });
   }
 
-  const prompt = await model.prepare(request.photoId, fitted.turns, '');
   const keepLast = model.parts.hasNumLogitsToKeep
     ? { num_logits_to_keep: new Tensor('int64', BigInt64Array.of(1n), []) }
     : {};
@@ -160,17 +134,15 @@ export async function generateText(
   const chooser = new TokenChooser(request.sampling, request.repetitionPenalty);
   const stream = new TextStream(tokenizer);
   const generated: number[] = [];
+  /** Generated tokens the decoder has run (so the cache covers them). */
+  let ran = 0;
 
   const prefillStart = performance.now();
   let cache: KvCache | null = null;
   try {
-    const prefill = await calls.forward({
-      inputs_embeds: prompt.inputsEmbeds,
-      attention_mask: prompt.attentionMask,
-      ...keepLast,
-    });
-    let logits = takeLastLogits(prefill);
-    cache = cacheOf(prefill);
+    const prompt = await model.prefill(request.photoId, fitted.turns, '', true);
+    let logits = prompt.logits;
+    cache = prompt.kv;
     const prefillMs = performance.now() - prefillStart;
 
     const confidence =
@@ -179,12 +151,14 @@ export async function generateText(
         : undefined;
     hooks.onStart?.(
       {
-        tokens: prompt.tokens,
+        tokens: prompt.ids.length,
         text: collapseImageTokens(expandImageTokens(renderChat(fitted.turns), imageTokens)),
         droppedExchanges: fitted.droppedExchanges,
         contextTokens: request.contextTokens,
         encodeMs: encoded.reused ? 0 : encoded.encodeMs,
         prefillMs,
+        reusedFrom: prompt.reused.from,
+        reusedTokens: prompt.reused.tokens,
       },
       confidence,
     );
@@ -229,18 +203,23 @@ export async function generateText(
       });
       const outputs = await calls.forward({
         inputs_embeds: embeds,
-        attention_mask: ones(prompt.tokens + generated.length),
+        attention_mask: ones(prompt.ids.length + generated.length),
         past_key_values: cache,
         ...keepLast,
       });
       embeds.dispose();
-      disposeCache(cache);
-      cache = cacheOf(outputs);
-      logits = takeLastLogits(outputs);
+      disposeKv(cache);
+      cache = kvOf(outputs);
+      logits = lastLogits(outputs);
+      ran++;
       stepMs += performance.now() - stepStart;
       steps++;
     }
     const text = stream.finish();
+    // The next turn of this conversation continues from here (its prompt repeats these tokens).
+    if (cache)
+      model.keepConversation(request.photoId, [...prompt.ids, ...generated.slice(0, ran)], cache);
+    cache = null;
     return {
       text,
       tokens: generated.length,
@@ -249,6 +228,6 @@ export async function generateText(
       decodeMs: performance.now() - decodeStart,
     };
   } finally {
-    disposeCache(cache);
+    disposeKv(cache);
   }
 }

@@ -68,6 +68,7 @@ function enqueue(
 
 async function load(id: number, settings: LoadSettings) {
   const started = performance.now();
+  current?.caches.clear();
   current?.parts.model.dispose();
   current = null;
   const cachedBefore = await inspectFiles(

@@ -1,15 +1,31 @@
 /**
- * A loaded quality model: encodes each photo once, then scores it with a recipe by reading the
- * next-token logits at the level words (Q-Align / Q-SiT).
+ * A loaded quality model: encodes each photo once, runs the decoder once over the part every
+ * prompt about it shares and continues each prompt from there (prompt-caches.ts), and scores a
+ * photo with a recipe by reading the next-token logits at the level words (Q-Align / Q-SiT).
  */
 import { Tensor, type RawImage } from '@huggingface/transformers';
-import { expandImageTokens, renderChat, type ChatTurn } from '../prompt.ts';
+import {
+  expandImageTokens,
+  IMAGE_TOKEN,
+  photoPrefix,
+  renderChat,
+  type ChatTurn,
+} from '../prompt.ts';
 import type { ScoreResult } from '../protocol.ts';
 import { imageTokenCount } from '../processor-config.ts';
 import type { ScoringRecipe } from '../recipes.ts';
 import { scoreFromLevelLogits } from '../scoring.ts';
 import { ExplainedError } from './errors.ts';
 import { toFloat16 } from './float16.ts';
+import {
+  disposeKv,
+  kvOf,
+  PROMPT_CACHE_BYTES,
+  PromptCaches,
+  type CacheEntry,
+  type CacheKind,
+  type KvCache,
+} from './prompt-caches.ts';
 import type { LoadedParts } from './runtime.ts';
 
 interface EncodedPhoto {
@@ -38,6 +54,18 @@ export interface PreparedPrompt {
   tokens: number;
 }
 
+/** A prompt run through the decoder: its next-token logits and, when asked for, its cache. */
+export interface Prefilled {
+  /** The prompt's token ids, image tokens expanded. */
+  ids: number[];
+  /** Logits of the token after the prompt, float32. */
+  logits: Float32Array;
+  /** The cache over all of `ids` (null unless asked for); the caller owns it. */
+  kv: KvCache | null;
+  /** Where the prompt was continued from, and how many of its tokens that covered. */
+  reused: { from: CacheKind | null; tokens: number };
+}
+
 /**
  * Photos whose image features stay in the worker (least recently used dropped first). At the real
  * size a photo's features are 729 × 896 floats (2.6 MB at fp32); a dropped photo is encoded again
@@ -53,12 +81,17 @@ export class QualityModel {
   private readonly retired = new Set<Tensor>();
   private readonly encoding = new Map<string, Promise<EncodedPhoto>>();
   private readonly internals: ModelInternals;
+  /** Decoder caches of photos' prefixes and conversations; a budget of 0 turns reuse off. */
+  readonly caches: PromptCaches;
+  private readonly prefixing = new Map<string, Promise<void>>();
 
   constructor(
     readonly parts: LoadedParts,
     private readonly cachePhotos = FEATURE_CACHE_PHOTOS,
+    cacheBytes = PROMPT_CACHE_BYTES,
   ) {
     this.internals = parts.model as unknown as ModelInternals;
+    this.caches = new PromptCaches(cacheBytes);
   }
 
   /** Token id of each level word: the first token of the word, looked up in this vocabulary. */
@@ -129,6 +162,7 @@ export class QualityModel {
   }
 
   forget(photoId: string) {
+    this.caches.forgetPhoto(photoId);
     const features = this.photos.get(photoId)?.features;
     this.photos.delete(photoId);
     if (!features) return;
@@ -137,17 +171,17 @@ export class QualityModel {
   }
 
   /** Builds the prompt's embeddings with the photo's features in place of the image tokens. */
-  async prepare(
-    photoId: string,
-    turns: ChatTurn[],
-    assistantPrefix: string,
-  ): Promise<PreparedPrompt> {
+  prepare(photoId: string, turns: ChatTurn[], assistantPrefix: string): Promise<PreparedPrompt> {
+    return this.prepareText(photoId, renderChat(turns, assistantPrefix));
+  }
+
+  private async prepareText(photoId: string, rendered: string): Promise<PreparedPrompt> {
     const encoded = this.photos.get(photoId);
     if (!encoded) throw new Error('The photo must be encoded before a prompt is built.');
     const features = encoded.features;
     this.inUse.set(features, (this.inUse.get(features) ?? 0) + 1);
     try {
-      return await this.mergePrompt(features, turns, assistantPrefix);
+      return await this.mergePrompt(features, rendered);
     } finally {
       const users = this.inUse.get(features)! - 1;
       if (users > 0) this.inUse.set(features, users);
@@ -158,13 +192,9 @@ export class QualityModel {
     }
   }
 
-  private async mergePrompt(
-    features: Tensor,
-    turns: ChatTurn[],
-    assistantPrefix: string,
-  ): Promise<PreparedPrompt> {
+  private async mergePrompt(features: Tensor, rendered: string): Promise<PreparedPrompt> {
     const encoded = { features };
-    const text = expandImageTokens(renderChat(turns, assistantPrefix), encoded.features.dims[1]!);
+    const text = expandImageTokens(rendered, encoded.features.dims[1]!);
     const tokenizer = this.parts.processor.tokenizer!;
     const { input_ids, attention_mask } = tokenizer(text, { add_special_tokens: false }) as {
       input_ids: Tensor;
@@ -193,21 +223,22 @@ export class QualityModel {
   ): Promise<ScoreResult> {
     const started = performance.now();
     const encoded = await this.encode(photoId, image);
-    const prompt = await this.prepare(
+    const prefillStart = performance.now();
+    const prompt = await this.prefill(
       photoId,
       [{ role: 'user', text: recipe.question, withImage: true }],
       recipe.assistantPrefix,
+      false,
     );
-    const prefillStart = performance.now();
-    const lastLogits = await this.nextTokenLogits(prompt);
     const prefillMs = performance.now() - prefillStart;
     const levelTokenIds = this.levelTokenIds(recipe);
-    const levelLogits = levelTokenIds.map((id) => lastLogits[id]!);
+    const levelLogits = levelTokenIds.map((id) => prompt.logits[id]!);
     return {
       ...scoreFromLevelLogits(levelLogits),
       levelLogits,
       levelTokenIds,
-      promptTokens: prompt.tokens,
+      promptTokens: prompt.ids.length,
+      reusedTokens: prompt.reused.tokens,
       timings: {
         encodeMs: encoded.reused ? 0 : encoded.encodeMs,
         prefillMs,
@@ -215,6 +246,119 @@ export class QualityModel {
       },
       recipe: recipe.name,
     };
+  }
+
+  /**
+   * Runs a prompt about an encoded photo through the decoder, continuing from the longest cache
+   * the photo has whose tokens begin the prompt: a conversation's last turn, or the photo's shared
+   * prefix (made here on first use). Only the tokens after it are embedded and run. `keep` returns
+   * the cache over the whole prompt for the caller to continue (and own).
+   */
+  async prefill(
+    photoId: string,
+    turns: ChatTurn[],
+    assistantPrefix: string,
+    keep: boolean,
+  ): Promise<Prefilled> {
+    const rendered = renderChat(turns, assistantPrefix);
+    const ids = this.tokenIds(rendered, photoId);
+    let entry: CacheEntry | null = null;
+    if (this.caches.budgetBytes > 0) {
+      entry = this.caches.acquire(photoId, ids);
+      if (!entry && !this.caches.hasPrefix(photoId)) {
+        await this.makePrefix(photoId);
+        entry = this.caches.acquire(photoId, ids);
+      }
+    }
+    if (entry && ids.slice(entry.ids.length).includes(this.imageTokenId())) {
+      this.caches.release(entry);
+      entry = null;
+    }
+    let outputs: Record<string, Tensor>;
+    if (!entry) {
+      const prompt = await this.prepareText(photoId, rendered);
+      outputs = await this.internals.forward({
+        inputs_embeds: prompt.inputsEmbeds,
+        attention_mask: prompt.attentionMask,
+        ...this.lastOnly(),
+      });
+    } else {
+      try {
+        const rest = ids.slice(entry.ids.length);
+        const embeds = await this.internals.encode_text({
+          input_ids: new Tensor('int64', BigInt64Array.from(rest, BigInt), [1, rest.length]),
+        });
+        outputs = await this.internals.forward({
+          inputs_embeds: embeds,
+          attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [
+            1,
+            ids.length,
+          ]),
+          past_key_values: entry.kv,
+          ...this.lastOnly(),
+        });
+        embeds.dispose();
+      } finally {
+        this.caches.release(entry);
+      }
+    }
+    const logits = lastLogits(outputs);
+    const kv = kvOf(outputs);
+    if (!keep) disposeKv(kv);
+    return {
+      ids,
+      logits,
+      kv: keep ? kv : null,
+      reused: { from: entry?.kind ?? null, tokens: entry?.ids.length ?? 0 },
+    };
+  }
+
+  /**
+   * Keeps a finished conversation's cache (covering `ids`) so its next turn continues from it;
+   * the caches own `kv` from now on.
+   */
+  keepConversation(photoId: string, ids: number[], kv: KvCache) {
+    if (this.caches.budgetBytes > 0) this.caches.add(photoId, 'conversation', ids, kv);
+    else disposeKv(kv);
+  }
+
+  /** Runs the photo's shared prefix once (concurrent callers wait for the same run) and keeps it. */
+  private makePrefix(photoId: string): Promise<void> {
+    const inFlight = this.prefixing.get(photoId);
+    if (inFlight) return inFlight;
+    const job = (async () => {
+      const prompt = await this.prepareText(photoId, photoPrefix());
+      const outputs = await this.internals.forward({
+        inputs_embeds: prompt.inputsEmbeds,
+        attention_mask: prompt.attentionMask,
+        ...this.lastOnly(),
+      });
+      outputs.logits?.dispose();
+      const ids = Array.from(prompt.inputIds.data as BigInt64Array, Number);
+      // A photo forgotten meanwhile keeps nothing.
+      if (this.photos.has(photoId)) this.caches.add(photoId, 'photo', ids, kvOf(outputs));
+      else disposeKv(kvOf(outputs));
+    })();
+    this.prefixing.set(photoId, job);
+    return job.finally(() => this.prefixing.delete(photoId));
+  }
+
+  /** Token ids of a rendered prompt with the photo's image tokens expanded. */
+  private tokenIds(rendered: string, photoId: string): number[] {
+    const features = this.photos.get(photoId)?.features;
+    if (!features) throw new Error('The photo must be encoded before a prompt is built.');
+    const text = expandImageTokens(rendered, features.dims[1]!);
+    return this.parts.processor.tokenizer!.encode(text, { add_special_tokens: false });
+  }
+
+  private imageTokenId(): number {
+    return this.parts.processor.tokenizer!.encode(IMAGE_TOKEN, { add_special_tokens: false })[0]!;
+  }
+
+  private lastOnly(): Record<string, Tensor> {
+    return this.parts.hasNumLogitsToKeep
+      ? { num_logits_to_keep: new Tensor('int64', BigInt64Array.of(1n), []) }
+      : {};
   }
 
   /**
@@ -228,15 +372,24 @@ export class QualityModel {
       attention_mask: prompt.attentionMask,
     };
     if (this.parts.hasNumLogitsToKeep) inputs.num_logits_to_keep = new Tensor('int64', [1n], []);
-    const outputs = await this.internals.forward(inputs);
+    const { logits, ...rest } = await this.internals.forward(inputs);
     try {
-      const logits = outputs.logits!;
-      const [, positions = 1, vocab = 0] = logits.dims;
-      const last = logits.slice(null, [positions - 1, positions], null).to('float32');
-      return new Float32Array(last.data as Float32Array).subarray(0, vocab);
+      return lastLogits({ logits: logits! });
     } finally {
-      disposeAll(outputs);
+      disposeAll(rest);
     }
+  }
+}
+
+/** The last position's logits of a decoder output as float32 (the logits tensor is freed). */
+export function lastLogits(outputs: Record<string, Tensor>): Float32Array {
+  const logits = outputs.logits!;
+  try {
+    const [, positions = 1, vocab = 0] = logits.dims;
+    const last = logits.slice(null, [positions - 1, positions], null).to('float32');
+    return new Float32Array(last.data as Float32Array).subarray(0, vocab);
+  } finally {
+    logits.dispose();
   }
 }
 

@@ -174,6 +174,7 @@ export const fakeScore = (score = 3): ScoreResult => ({
   levelLogits: [0, 0, 0, 0, 0],
   levelTokenIds: [1, 2, 3, 4, 5],
   promptTokens: 10,
+  reusedTokens: 0,
   timings: { encodeMs: 1, prefillMs: 1, totalMs: 2 },
   recipe: 'qsit',
 });
@@ -268,6 +269,8 @@ export class FakeModel implements ModelService {
       contextTokens: 2048,
       encodeMs: 0,
       prefillMs: 0,
+      reusedFrom: null,
+      reusedTokens: 0,
     };
     onProgress({ type: 'generation-started', id: 0, prompt });
     signal?.addEventListener(
