@@ -3,6 +3,7 @@
  * events are discriminated unions on `type`; a request that expects an answer carries `id`, and its
  * answer or failure carries the same `id`.
  */
+import type { AttributeRating, YesNoCheck } from './attribute-recipes.ts';
 import type { Capabilities, Device, DtypeMap } from './precision.ts';
 import type { ChatTurn } from './prompt.ts';
 import type { AnswerConfidence } from './questions.ts';
@@ -129,6 +130,31 @@ export interface ScoreResult extends QualityScore {
   /** Milliseconds: vision encoding (0 when reused), prefill and total. */
   timings: { encodeMs: number; prefillMs: number; totalMs: number };
   recipe: string;
+}
+
+/** One attribute of the panel rated on the five levels, read as the overall score is. */
+export interface AttributeRatingResult extends QualityScore {
+  key: AttributeRating['key'];
+  /** Raw logits of the five level words, LEVELS order. */
+  levelLogits: number[];
+  /** Prompt tokens continued from the photo's cached prefix (0: prefilled in full). */
+  reusedTokens: number;
+  promptTokens: number;
+}
+
+/** One yes/no check with the probability of Yes (against No). */
+export interface CheckResult {
+  key: YesNoCheck['key'];
+  yes: number;
+  reusedTokens: number;
+}
+
+/** The attribute panel's figures for a photo (partial when cancelled). */
+export interface AttributesResult {
+  ratings: AttributeRatingResult[];
+  checks: CheckResult[];
+  ms: number;
+  cancelled: boolean;
 }
 
 /** One ONNX file of the chosen precision: its size (when the host says) and cache state. */
