@@ -7,6 +7,7 @@
  *   npm run bench -- --size fixture --repeats 5 --precisions fp32,q4 --no-keep q4 --no-webgpu
  *   npm run bench -- --precisions q4 --no-keep q4 --pixels '' --no-webgpu   # one pair only
  *   npm run bench -- --no-shoot            # without the shoot rows (20 and 200 photos dropped)
+ *   npm run bench -- --no-cache-rows       # without the prompt-cache rows (Node, fixture)
  *   npm run bench -- --model-dir ~/models/llava-onevision-qwen2-0.5b-ov-hf --precisions q4f16 \
  *     --device webgpu --browser-arg=--enable-features=Vulkan   # real weights, real GPU
  *
@@ -19,6 +20,11 @@ import { parsePrecisions } from '../model-graphs/precisions.ts';
 import { TEST_PHOTOS, type TestPhotoName } from '../test-photos.ts';
 import { defaultOptions, runBench } from './bench.ts';
 import { buildReport, missingFigures, reportMarkdown, writeReport } from './report.ts';
+import {
+  promptCacheMarkdown,
+  runPromptCacheBench,
+  writePromptCacheReport,
+} from './prompt-cache.ts';
 import { runShootBench, shootMarkdown } from './shoot.ts';
 
 const { values } = parseArgs({
@@ -39,6 +45,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench-results' },
     quiet: { type: 'boolean', default: false },
     'no-shoot': { type: 'boolean', default: false },
+    'no-cache-rows': { type: 'boolean', default: false },
   },
 });
 
@@ -87,6 +94,12 @@ console.error(`wrote ${paths.join(', ')}`);
 if (!values.smoke && !values['no-shoot']) {
   const rows = await runShootBench([20, 200], 4000, resolve(values.out), log);
   if (!values.quiet) console.log(shootMarkdown(rows));
+}
+// The photo's prefix cache on and off, in Node on the fixture (scripts/bench/prompt-cache.ts).
+if (!values.smoke && !values['no-cache-rows']) {
+  const rows = await runPromptCacheBench('fixture', ['fp32'], 3, log);
+  writePromptCacheReport(rows, resolve(values.out));
+  if (!values.quiet) console.log(promptCacheMarkdown(rows));
 }
 const missing = missingFigures(report);
 if (missing.length > 0 || report.run.problems.length > 0) {
