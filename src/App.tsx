@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Chat } from './components/Chat/Chat.tsx';
+import { AttributePanel } from './components/AttributePanel/AttributePanel.tsx';
 import { Description } from './components/Description/Description.tsx';
 import { ModelStatus } from './components/ModelStatus/ModelStatus.tsx';
 import { PhotoDrop } from './components/PhotoDrop/PhotoDrop.tsx';
@@ -83,6 +84,7 @@ function DeskApp() {
               {photo.status === 'ready' && (
                 <div className="app__model-column">
                   <ScoreCard photo={photo} />
+                  <AttributePanel photoId={photo.id} />
                   <SharePanel key={`share-${photo.id}`} photo={photo} />
                   <Description photoId={photo.id} />
                   <Chat key={`chat-${photo.id}`} photoId={photo.id} />

@@ -13,6 +13,7 @@ import {
 } from '../lib/worker-bridge.ts';
 import type { Capabilities } from './precision.ts';
 import type {
+  AttributesResult,
   GenerationRequest,
   GenerationResult,
   LoadedModel,
@@ -21,6 +22,7 @@ import type {
   ModelEvent,
   ModelFileInfo,
   ModelRequest,
+  PromptCacheStatus,
   ScoreResult,
 } from './protocol.ts';
 import type { ScoringRecipe } from './recipes.ts';
@@ -68,14 +70,31 @@ export interface ModelService {
     onProgress: (event: GenerationProgress) => void,
     signal?: AbortSignal,
   ): Promise<GenerationResult>;
+  /**
+   * Rates the attribute panel for a scored photo, reporting each attribute and check as it comes.
+   * The image is read only if the worker no longer holds the photo's features.
+   */
+  rateAttributes(
+    photoId: string,
+    image: ImageSource,
+    recipe: ScoringRecipe,
+    onProgress: (event: AttributeProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<AttributesResult>;
+  /** What the worker keeps of each photo's prompts (debug view). */
+  promptCacheStatus(): Promise<PromptCacheStatus>;
   /** Frees what the worker holds for a photo. */
   forget(photoId: string): void;
 }
+
+/** One attribute rated or check answered while an attribute pass runs. */
+export type AttributeProgress = Extract<ModelEvent, { type: 'attribute-rated' }>;
 
 /** Events that report a call's progress without ending it. */
 const PROGRESS_EVENTS: ReadonlySet<ModelEvent['type']> = new Set([
   'generation-started',
   'generation-delta',
+  'attribute-rated',
 ]);
 
 /** A score or a token step this long after the worker started it (or after its last step) is a hang. */
@@ -242,6 +261,46 @@ export class ModelClient implements ModelService {
     } catch (error) {
       throw explain(error);
     }
+  }
+
+  async rateAttributes(
+    photoId: string,
+    image: ImageSource,
+    recipe: ScoringRecipe,
+    onProgress: (event: AttributeProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<AttributesResult> {
+    const run = async (withImage: boolean) => {
+      try {
+        return await this.bridge.call({
+          prepare: async (id) => {
+            const bitmap = withImage ? await image() : undefined;
+            return {
+              message: { type: 'rate-attributes', id, photoId, image: bitmap, recipe },
+              transfer: bitmap ? [bitmap] : [],
+            };
+          },
+          discard: ({ message }) =>
+            message.type === 'rate-attributes' ? message.image?.close() : undefined,
+          signal,
+          hangMs: this.hangMs,
+          onProgress: (e) => onProgress(e as AttributeProgress),
+        });
+      } catch (error) {
+        throw explain(error);
+      }
+    };
+    let event = await run(false);
+    if (event.type === 'needs-image') event = await run(true);
+    try {
+      return expectEvent(event, 'attributes-rated').result;
+    } catch (error) {
+      throw explain(error);
+    }
+  }
+
+  async promptCacheStatus(): Promise<PromptCacheStatus> {
+    return (await this.call('cache-status', (id) => ({ type: 'cache-status', id }))).status;
   }
 
   forget(photoId: string): void {

@@ -65,6 +65,16 @@ export type ModelRequest =
   | { type: 'score'; id: number; photoId: string; image: ImageBitmap; recipe: ScoringRecipe }
   | { type: 'forget-photo'; photoId: string }
   | { type: 'cancel'; id: number }
+  /** Rates the attribute panel's attributes and checks from the photo's cached prefix. */
+  | {
+      type: 'rate-attributes';
+      id: number;
+      photoId: string;
+      image?: ImageBitmap;
+      recipe: ScoringRecipe;
+    }
+  /** What the worker keeps of each photo's prompts (the debug view). */
+  | { type: 'cache-status'; id: number }
   /** `image` may be left out when the worker is likely to hold the photo's features; it answers `needs-image` if not. */
   | { type: 'generate'; id: number; image?: ImageBitmap; request: GenerationRequest };
 
@@ -130,6 +140,13 @@ export interface ScoreResult extends QualityScore {
   /** Milliseconds: vision encoding (0 when reused), prefill and total. */
   timings: { encodeMs: number; prefillMs: number; totalMs: number };
   recipe: string;
+}
+
+/** The prompt caches the model worker holds, for the debug view. */
+export interface PromptCacheStatus {
+  budgetBytes: number;
+  usedBytes: number;
+  entries: { photoId: string; kind: 'photo' | 'conversation'; tokens: number; bytes: number }[];
 }
 
 /** One attribute of the panel rated on the five levels, read as the overall score is. */
@@ -199,6 +216,10 @@ export type ModelEvent =
       tokensPerSecond: number;
     }
   | { type: 'generated'; id: number; result: GenerationResult }
+  /** One attribute rated or one check answered, while the pass goes on. */
+  | { type: 'attribute-rated'; id: number; rating?: AttributeRatingResult; check?: CheckResult }
+  | { type: 'attributes-rated'; id: number; result: AttributesResult }
+  | { type: 'cache-status'; id: number; status: PromptCacheStatus }
   /** A generation was asked without pixels for a photo whose features the worker no longer holds. */
   | { type: 'needs-image'; id: number }
   | { type: 'failed'; id: number; error: ModelError };

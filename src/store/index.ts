@@ -6,6 +6,7 @@
  */
 import { createContext, createElement, useContext, type ReactNode } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
+import { createAttributesSlice, type AttributesSlice } from './attributesSlice.ts';
 import { createChatSlice, type ChatSlice } from './chatSlice.ts';
 import { createModelSlice, type ModelSlice } from './modelSlice.ts';
 import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
@@ -20,6 +21,7 @@ export type AppState = PhotosSlice &
   ModelSlice &
   PixelsSlice &
   ChatSlice &
+  AttributesSlice &
   UpdateSlice &
   StorageSlice;
 
@@ -49,6 +51,7 @@ export function createAppStore(services: AppServices): AppStore {
     ...createModelSlice(context)(...a),
     ...createPixelsSlice(context)(...a),
     ...createChatSlice(context)(...a),
+    ...createAttributesSlice(context)(...a),
     ...createUpdateSlice(context)(...a),
     ...createStorageSlice(context)(...a),
   }));

@@ -175,6 +175,7 @@ export const createPhotosSlice =
         get().forgetPhotoPixels(photoId);
         get().forgetPhotoChat(photoId);
         get().forgetPhotoModelState(photoId);
+        get().forgetPhotoAttributes(photoId);
         set((s) => {
           const photos = { ...s.photos };
           delete photos[photoId];

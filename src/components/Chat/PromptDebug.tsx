@@ -5,13 +5,21 @@ import type { PromptInfo } from '../../model/protocol.ts';
 export function PromptDebug({ prompt }: { prompt: PromptInfo | null }) {
   if (!prompt) return null;
   return (
-    <details className="prompt-debug" data-testid="last-prompt">
+    <details
+      className="prompt-debug"
+      data-testid="last-prompt"
+      data-reused-from={prompt.reusedFrom ?? 'none'}
+      data-reused-tokens={prompt.reusedTokens}
+    >
       <summary>
         Last prompt: <span data-testid="last-prompt-tokens">{prompt.tokens}</span> tokens of{' '}
         {prompt.contextTokens},{' '}
         {prompt.encodeMs === 0
           ? 'photo features reused'
           : `photo encoded in ${formatDuration(prompt.encodeMs)}`}
+        {prompt.reusedFrom
+          ? `, ${prompt.reusedTokens} tokens continued from the ${prompt.reusedFrom === 'photo' ? "photo's cached prefix" : "conversation's cache"}`
+          : ', prefilled in full'}
         {prompt.droppedExchanges > 0 && `, ${prompt.droppedExchanges} earlier exchanges left out`}
       </summary>
       <pre data-testid="last-prompt-text">{prompt.text}</pre>

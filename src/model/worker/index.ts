@@ -7,6 +7,8 @@ import type { LoadSettings, ModelEvent, ModelRequest, NotStoredFiles } from '../
 import { modelFileUrl } from '../source.ts';
 import { ExplainedError, explainError } from './errors.ts';
 import { hubHostName } from '../source.ts';
+import { explainRecipeFor } from '../explain-recipes.ts';
+import { rateAttributes } from './attributes.ts';
 import { generateText } from './generation.ts';
 import { bitmapToRawImage } from './image.ts';
 import { QualityModel } from './quality-model.ts';
@@ -243,6 +245,49 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
         },
         () => request.image?.close(),
       );
+      return;
+    case 'rate-attributes':
+      enqueue(
+        'text',
+        request.id,
+        async () => {
+          try {
+            const model = requireModel();
+            const encoded = model.isEncoded(request.photoId);
+            if (!encoded && !request.image) {
+              post({ type: 'needs-image', id: request.id });
+              return;
+            }
+            const image = encoded || !request.image ? null : bitmapToRawImage(request.image);
+            request.image?.close();
+            await model.encode(request.photoId, image);
+            const result = await rateAttributes(
+              model,
+              request.photoId,
+              request.recipe,
+              explainRecipeFor(request.recipe.name),
+              {
+                isCancelled: () => cancelled.has(request.id),
+                yieldToEvents: nextTask,
+                onRating: (rating) => post({ type: 'attribute-rated', id: request.id, rating }),
+                onCheck: (check) => post({ type: 'attribute-rated', id: request.id, check }),
+              },
+            );
+            post({ type: 'attributes-rated', id: request.id, result });
+          } finally {
+            request.image?.close();
+            cancelled.delete(request.id);
+          }
+        },
+        () => request.image?.close(),
+      );
+      return;
+    case 'cache-status':
+      post({
+        type: 'cache-status',
+        id: request.id,
+        status: current?.caches.status() ?? { budgetBytes: 0, usedBytes: 0, entries: [] },
+      });
       return;
     case 'forget-photo':
       current?.forget(request.photoId);

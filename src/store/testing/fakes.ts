@@ -3,9 +3,15 @@
  * speaks the real protocol (so the real PixelsClient and worker bridge run on it), and a model
  * service whose calls the test controls. Only the timing and the pixels are made up.
  */
-import type { GenerationProgress, ImageSource, ModelService } from '../../model/client.ts';
+import type {
+  AttributeProgress,
+  GenerationProgress,
+  ImageSource,
+  ModelService,
+} from '../../model/client.ts';
 import type { WorkerPort } from '../../lib/worker-bridge.ts';
 import type {
+  AttributesResult,
   GenerationRequest,
   GenerationResult,
   LoadedModel,
@@ -293,6 +299,36 @@ export class FakeModel implements ModelService {
         done.resolve({ text, tokens: 3, stopReason: 'end', tokensPerSecond: 10, decodeMs: 300 }),
     });
     return done.promise;
+  }
+  /** Attribute passes asked for; each waits for the test unless `autoAttributes`. */
+  attributeCalls: {
+    photoId: string;
+    signal?: AbortSignal;
+    onProgress: (event: AttributeProgress) => void;
+    done: ReturnType<typeof deferred<AttributesResult>>;
+  }[] = [];
+  autoAttributes = true;
+  async rateAttributes(
+    photoId: string,
+    _image: ImageSource,
+    _recipe: ScoringRecipe,
+    onProgress: (event: AttributeProgress) => void,
+    signal?: AbortSignal,
+  ) {
+    const done = deferred<AttributesResult>();
+    this.attributeCalls.push({ photoId, signal, onProgress, done });
+    signal?.addEventListener(
+      'abort',
+      () => done.reject(new DOMException('Aborted', 'AbortError')),
+      { once: true },
+    );
+    if (this.autoAttributes) {
+      setTimeout(() => done.resolve({ ratings: [], checks: [], ms: 1, cancelled: false }), 0);
+    }
+    return done.promise;
+  }
+  async promptCacheStatus() {
+    return { budgetBytes: 1000, usedBytes: 0, entries: [] };
   }
   forget(photoId: string) {
     this.forgotten.push(photoId);
