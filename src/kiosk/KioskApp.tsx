@@ -5,6 +5,7 @@
  * model. A hidden gesture (five taps on the title) and a PIN let the operator out.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { AttributePanel } from '../components/AttributePanel/AttributePanel.tsx';
 import { Chat } from '../components/Chat/Chat.tsx';
 import { Description } from '../components/Description/Description.tsx';
 import { PhotoView } from '../components/PhotoView/PhotoView.tsx';
@@ -237,6 +238,7 @@ function Kiosk({ settings }: { settings: KioskSettings }) {
             {photo.status === 'ready' && (
               <>
                 <ScoreCard photo={photo} />
+                <AttributePanel photoId={photo.id} />
                 <Description photoId={photo.id} />
                 <Chat key={`chat-${photo.id}`} photoId={photo.id} />
               </>
