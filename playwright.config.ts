@@ -17,6 +17,8 @@ export const chromiumArgs = [
 export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4173);
 export const HUB_PORT = Number(process.env.E2E_HUB_PORT ?? 4180);
 const E2E_DIST = `.cache/e2e-dist-${APP_PORT}`;
+/** Model hosts the e2e build's Content Security Policy allows besides the Hub. */
+export const E2E_CONNECT_SRC = `http://127.0.0.1:${HUB_PORT} http://localhost:${HUB_PORT} http://127.0.0.1:1`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -63,6 +65,9 @@ export default defineConfig({
     {
       // A build of its own, so a developer's `npm run build` cannot swap files under a running test.
       command: `npx vite build --outDir ${E2E_DIST} && npx vite preview --outDir ${E2E_DIST} --port ${APP_PORT} --strictPort`,
+      // The build's Content Security Policy lets the app download from the Hub stand-in (and from
+      // port 1, where the unreachable-host journey finds nobody listening).
+      env: { CSP_CONNECT_SRC: E2E_CONNECT_SRC },
       url: `http://localhost:${APP_PORT}`,
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,

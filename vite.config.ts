@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Connect, type Plugin } from 'vite';
+import { contentSecurityPolicy, extraConnectSources } from './src/offline/worker/content-policy.ts';
 import { ISOLATION_HEADERS } from './src/offline/worker/isolation-headers.ts';
 
 /**
@@ -12,6 +13,15 @@ import { ISOLATION_HEADERS } from './src/offline/worker/isolation-headers.ts';
  * vercel.json), or are added by the service worker where the host cannot send them.
  */
 const isolationHeaders = { ...ISOLATION_HEADERS };
+
+/**
+ * The Content Security Policy (src/offline/worker/content-policy.ts), with the model hosts this
+ * build may download from besides the Hub: VITE_HUB_HOST's origin and CSP_CONNECT_SRC.
+ */
+const connect = extraConnectSources(process.env);
+const contentPolicy = contentSecurityPolicy({ connect });
+/** Vite's dev server needs inline scripts and styles (its module preamble, hot-reloaded CSS). */
+const devContentPolicy = contentSecurityPolicy({ connect, dev: true });
 
 /** The onnxruntime-web runtime files transformers.js loads (its WebGPU build uses the asyncify variant). */
 export const ORT_FILES = [
@@ -98,8 +108,30 @@ function serveModelFolders(): Plugin {
 }
 
 /**
+ * Writes the policy into the built index.html as a <meta> tag, the only way on hosts that send no
+ * headers (GitHub Pages) until the service worker serves the page with the header.
+ */
+function contentPolicyMeta(): Plugin {
+  return {
+    name: 'content-policy-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: {
+          'http-equiv': 'Content-Security-Policy',
+          content: contentSecurityPolicy({ connect, meta: true }),
+        },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
+/**
  * Builds the offline service worker (src/offline/worker/service-worker.ts) as /sw.js and gives it
- * the list of every built file to keep, with a version that changes when any of them does.
+ * the list of every built file to keep, with a version that changes when any of them does, and
+ * the policy to add where the host sends none.
  */
 function offlineServiceWorker(): Plugin {
   let publicFiles: string[] = [];
@@ -125,10 +157,12 @@ function offlineServiceWorker(): Plugin {
         .filter((name) => !/^assets\/ort-wasm.*\.wasm$/.test(name))
         .sort();
       const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
-      sw.code = sw.code.replace(
-        '__PRECACHE_MANIFEST__',
-        JSON.stringify({ version, files: files.map((f) => `./${f}`) }),
-      );
+      sw.code = sw.code
+        .replace(
+          '__PRECACHE_MANIFEST__',
+          JSON.stringify({ version, files: files.map((f) => `./${f}`) }),
+        )
+        .replace('__CONTENT_POLICY__', JSON.stringify(contentPolicy));
     },
   };
 }
@@ -136,9 +170,15 @@ function offlineServiceWorker(): Plugin {
 export default defineConfig({
   // Relative base so the same build works from any sub-path of a static host.
   base: './',
-  plugins: [react(), serveOrtRuntime(), serveModelFolders(), offlineServiceWorker()],
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  plugins: [
+    react(),
+    serveOrtRuntime(),
+    serveModelFolders(),
+    contentPolicyMeta(),
+    offlineServiceWorker(),
+  ],
+  server: { headers: { ...isolationHeaders, 'Content-Security-Policy': devContentPolicy } },
+  preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': contentPolicy } },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
   build: {

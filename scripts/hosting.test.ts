@@ -1,16 +1,23 @@
 /**
  * The hosting files say what docs/HOSTING.md says they say: the same isolation headers in
  * public/_headers (Netlify, Cloudflare Pages), vercel.json, the Hugging Face Space front matter
- * in the docs, the service worker and the dev server; and the web manifest's icons exist, are
- * the size they claim and are small. (The hosts themselves cannot be reached from here.)
+ * in the docs, the service worker and the dev server; the same Content Security Policy in
+ * public/_headers, vercel.json and the docs; and the web manifest's icons exist, are the size they
+ * claim and are small. (The hosts themselves cannot be reached from here.)
  */
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  contentPolicyDirectives,
+  contentSecurityPolicy,
+} from '../src/offline/worker/content-policy.ts';
 import { ISOLATION_HEADERS } from '../src/offline/worker/isolation-headers.ts';
 
 const lower = (headers: Record<string, string>) =>
   Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 const EXPECTED = lower({ ...ISOLATION_HEADERS });
+const POLICY = contentSecurityPolicy();
+const WITH_POLICY = { ...EXPECTED, 'content-security-policy': POLICY };
 
 /** Netlify / Cloudflare Pages `_headers`: a path at column 0, then indented `Name: value` lines. */
 function parseHeadersFile(text: string): Record<string, Record<string, string>> {
@@ -31,10 +38,10 @@ function parseHeadersFile(text: string): Record<string, Record<string, string>> 
 }
 
 describe('hosting files', () => {
-  it('public/_headers sends the isolation headers for every path', () => {
+  it('public/_headers sends the isolation headers and the policy for every path', () => {
     const rules = parseHeadersFile(readFileSync('public/_headers', 'utf8'));
     expect(Object.keys(rules)).toEqual(['/*']);
-    expect(rules['/*']).toEqual(EXPECTED);
+    expect(rules['/*']).toEqual(WITH_POLICY);
   });
 
   it('vercel.json sends them for every path and builds into dist/', () => {
@@ -45,7 +52,9 @@ describe('hosting files', () => {
     expect(config.outputDirectory).toBe('dist');
     const all = config.headers.find((h) => h.source === '/(.*)');
     expect(all).toBeDefined();
-    expect(lower(Object.fromEntries(all!.headers.map((h) => [h.key, h.value])))).toEqual(EXPECTED);
+    expect(lower(Object.fromEntries(all!.headers.map((h) => [h.key, h.value])))).toEqual(
+      WITH_POLICY,
+    );
   });
 
   it('the Hugging Face Space front matter in docs/HOSTING.md sends them', () => {
@@ -64,6 +73,26 @@ describe('hosting files', () => {
     expect(headers).toEqual(EXPECTED);
     expect(lines).toContain('app_build_command: npm run build');
     expect(lines).toContain('app_file: dist/index.html');
+  });
+
+  it('docs/HOSTING.md shows the policy the files send, and the meta form without frame-ancestors', () => {
+    const docs = readFileSync('docs/HOSTING.md', 'utf8');
+    expect(docs).toContain(`Content-Security-Policy: ${POLICY}`);
+    const meta = contentSecurityPolicy({ meta: true });
+    expect(meta).not.toContain('frame-ancestors');
+    expect(POLICY.startsWith(meta)).toBe(true);
+  });
+
+  it('the policy allows no inline script, no eval beyond WebAssembly, no blob: scripts', () => {
+    for (const options of [{}, { meta: true }, { connect: ['https://mirror.example.org'] }]) {
+      const directives = new Map(contentPolicyDirectives(options));
+      expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+      expect(directives.get('worker-src')).toEqual(["'self'"]);
+      expect(directives.get('object-src')).toEqual(["'none'"]);
+      expect(directives.get('default-src')).toEqual(["'self'"]);
+    }
+    const connect = new Map(contentPolicyDirectives({ connect: ['https://mirror.example.org'] }));
+    expect(connect.get('connect-src')).toContain('https://mirror.example.org');
   });
 
   it('the dev and preview servers send them too', () => {

@@ -1,5 +1,6 @@
 /** The store's services in the browser: the real workers and image calls. */
 import { ModelClient } from '../model/client.ts';
+import { policyAllowsConnect } from '../offline/worker/content-policy.ts';
 import { makeThumbnail } from '../photos/thumbnail.ts';
 import { PixelsClient } from '../pixels/client.ts';
 import { createBrowserModelStorage } from '../storage/model-storage.ts';
@@ -21,6 +22,13 @@ export function createBrowserServices(limits: Partial<PipelineLimits> = {}): App
     buildDefaults: {
       model: import.meta.env.VITE_DEFAULT_MODEL,
       hubHost: import.meta.env.VITE_HUB_HOST,
+      connectAllowed: (url) => {
+        // The build writes its policy into index.html; the dev server's page has none.
+        const policy = document
+          .querySelector('meta[http-equiv="Content-Security-Policy"]')
+          ?.getAttribute('content');
+        return !policy || policyAllowsConnect(policy, url, location.origin);
+      },
     },
   };
 }

@@ -33,6 +33,18 @@ describe('chooseHubHost', () => {
     ]);
   });
 
+  it('refuses a well-formed host the site’s security policy does not allow, and says so', () => {
+    const notices: string[] = [];
+    const allowed = (url: string) => url.startsWith('https://huggingface.co/');
+    expect(chooseHubHost('https://mirror.example.org/', undefined, notices, allowed)).toBe(
+      'https://huggingface.co/',
+    );
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain('mirror.example.org was refused');
+    expect(notices[0]).toContain('security policy');
+    expect(notices[0]).toContain('from huggingface.co instead');
+  });
+
   it('shortens a long refused value in the notice', () => {
     const notices: string[] = [];
     chooseHubHost(`javascript:${'x'.repeat(500)}`, undefined, notices);

@@ -111,6 +111,8 @@ export function chooseHubHost(
   linkValue: string | null,
   buildValue: string | undefined,
   notices: string[],
+  /** Whether the site's Content Security Policy lets the app download from a host. */
+  allowedByPolicy: (url: string) => boolean = () => true,
 ): string {
   let fallback = DEFAULT_HUB_HOST;
   if (buildValue) {
@@ -121,7 +123,15 @@ export function chooseHubHost(
   }
   if (linkValue === null) return fallback;
   const link = parseHubHost(linkValue);
-  if (link.ok) return link.url;
+  if (link.ok && allowedByPolicy(link.url)) return link.url;
+  if (link.ok) {
+    notices.push(
+      `The link’s model host ${link.host} was refused: this site’s security policy allows model ` +
+        `downloads only from the hosts its operator chose (the operator can add more; see ` +
+        `docs/HOSTING.md); the model comes from ${hubHostName(fallback)} instead.`,
+    );
+    return fallback;
+  }
   notices.push(
     `The link’s model host ${quoted(linkValue)} was refused (${link.problem}); ` +
       `the model comes from ${hubHostName(fallback)} instead.`,
@@ -292,7 +302,12 @@ export const createModelSlice =
           parseModelSource(params.get('model') ?? services.buildDefaults.model ?? '') ??
           get().model.source;
         const notices: string[] = [];
-        const hubHost = chooseHubHost(params.get('hub'), services.buildDefaults.hubHost, notices);
+        const hubHost = chooseHubHost(
+          params.get('hub'),
+          services.buildDefaults.hubHost,
+          notices,
+          services.buildDefaults.connectAllowed,
+        );
         const modelParam = params.get('model');
         if (modelParam && !parseModelSource(modelParam)) {
           notices.push(`“${modelParam}” is not a model id or local:folder; using ${source.id}.`);

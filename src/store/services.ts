@@ -44,7 +44,12 @@ export interface AppServices {
   /** Absolute URL of the app's base (models/ and ort/ live under it). */
   appBase(): string;
   /** Settings baked into the build (VITE_DEFAULT_MODEL, VITE_HUB_HOST). */
-  buildDefaults: { model?: string; hubHost?: string };
+  buildDefaults: {
+    model?: string;
+    hubHost?: string;
+    /** Whether the build's Content Security Policy (its <meta> tag) lets the app fetch a URL. */
+    connectAllowed?: (url: string) => boolean;
+  };
   /** New versions of the app waiting to be reloaded into (absent in dev builds and tests). */
   offline?: OfflineUpdates;
 }

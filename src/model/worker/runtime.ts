@@ -60,7 +60,10 @@ export function configureRuntime(settings: Pick<LoadSettings, 'source' | 'appBas
   // The same bucket transformers.js would open itself, through a wrapper that notices failed writes.
   env.useCustomCache = true;
   env.customCache = modelCache;
-  env.useWasmCache = true;
+  // Off: with it on, transformers.js re-imports the runtime's .mjs from a blob: URL, which the
+  // Content Security Policy does not allow (script-src 'self'); the model then never loads. The
+  // service worker keeps ort/ for offline use instead.
+  env.useWasmCache = false;
   const local = settings.source.kind === 'local';
   env.allowLocalModels = local;
   env.allowRemoteModels = !local;

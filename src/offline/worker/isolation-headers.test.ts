@@ -35,4 +35,14 @@ describe('withIsolationHeaders', () => {
     const opaque = Response.error(); // status 0, like a no-cors or opaque-redirect answer
     expect(withIsolationHeaders(opaque)).toBe(opaque);
   });
+
+  it('adds the content policy where the host sent none, and keeps the host’s own', () => {
+    const served = withIsolationHeaders(new Response('x'), "default-src 'self'");
+    expect(served.headers.get('Content-Security-Policy')).toBe("default-src 'self'");
+    const own = withIsolationHeaders(
+      new Response('x', { headers: { 'Content-Security-Policy': "default-src 'none'" } }),
+      "default-src 'self'",
+    );
+    expect(own.headers.get('Content-Security-Policy')).toBe("default-src 'none'");
+  });
 });

@@ -14,10 +14,12 @@ export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * A copy of `response` carrying the isolation headers. Opaque responses (status 0: no-cors,
- * opaque redirects) cannot be rebuilt and pass unchanged, as do responses that already say so.
+ * A copy of `response` carrying the isolation headers and, when given and the host sent none, the
+ * Content Security Policy (so pages and workers served through the worker on a host without
+ * headers run under it too). Opaque responses (status 0: no-cors, opaque redirects) cannot be
+ * rebuilt and pass unchanged, as do responses that already say so.
  */
-export function withIsolationHeaders(response: Response): Response {
+export function withIsolationHeaders(response: Response, contentPolicy?: string): Response {
   if (response.status === 0 || response.type === 'opaque' || response.type === 'opaqueredirect') {
     return response;
   }
@@ -26,6 +28,10 @@ export function withIsolationHeaders(response: Response): Response {
   for (const [name, value] of Object.entries(ISOLATION_HEADERS)) {
     if (headers.get(name) === value) continue;
     headers.set(name, value);
+    changed = true;
+  }
+  if (contentPolicy && !headers.has('Content-Security-Policy')) {
+    headers.set('Content-Security-Policy', contentPolicy);
     changed = true;
   }
   if (!changed) return response;

@@ -19,10 +19,15 @@ declare const self: ServiceWorkerGlobalScope;
 
 /** Replaced at build time by the list of built files (see vite.config.ts). */
 declare const __PRECACHE_MANIFEST__: { version: string; files: string[] };
+/** Replaced at build time by the build's Content Security Policy (content-policy.ts). */
+declare const __CONTENT_POLICY__: string;
 
 const manifest = __PRECACHE_MANIFEST__;
 const CACHE = `${APP_CACHE_PREFIX}${manifest.version}`;
 const SHELL = './';
+const CONTENT_POLICY = __CONTENT_POLICY__;
+/** Adds the isolation headers, and the policy where the host sent none. */
+const withHeaders = (response: Response) => withIsolationHeaders(response, CONTENT_POLICY);
 /**
  * Servers answer with `Vary: Origin`; module scripts are requested with an Origin header and the
  * precache without one, so Vary must not stop a match.
@@ -67,13 +72,13 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(request)
         .catch(async () => (await matchAppFile(caches, CACHE, SHELL, MATCH)) ?? Response.error())
-        .then(withIsolationHeaders),
+        .then(withHeaders),
     );
     return;
   }
   event.respondWith(
     matchAppFile(caches, CACHE, request, MATCH)
       .then((hit) => hit ?? fetch(request))
-      .then(withIsolationHeaders),
+      .then(withHeaders),
   );
 });
