@@ -8,21 +8,34 @@ import sharp from 'sharp';
 import { presetDtypes, type DtypeMap } from '../src/model/precision.ts';
 import { QualityModel } from '../src/model/worker/quality-model.ts';
 import { loadModelParts } from '../src/model/worker/runtime.ts';
+import type { ModelVariant } from './model-graphs/configs.ts';
 import { FIXTURE_MODEL_ID, writeFixtureModel } from './model-graphs/fixture-model.ts';
 import { ensureTestPhotos, PHOTOS_DIR } from './test-photos.ts';
 
 const MODELS = resolve('.cache/models');
 
-/** Generates the fixture and the test photos if needed, then loads the fixture from disk. */
+/** Fixture variants written beside the fixture (same weights), by folder name. */
+export const FIXTURE_VARIANTS = {
+  /** A decoder exported without the optional `num_logits_to_keep` input: every position's logits. */
+  'llava-onevision-fixture-all-logits': { decoderNumLogitsToKeep: false },
+} satisfies Record<string, ModelVariant>;
+
+/**
+ * Generates the fixture (or one of its variants) and the test photos if needed, then loads it
+ * from disk.
+ */
 export async function loadFixtureQualityModel(
   dtypes: DtypeMap = presetDtypes('fp32'),
+  variant?: keyof typeof FIXTURE_VARIANTS,
 ): Promise<QualityModel> {
-  writeFixtureModel(join(MODELS, FIXTURE_MODEL_ID));
+  const id = variant ?? FIXTURE_MODEL_ID;
+  if (variant) writeFixtureModel(join(MODELS, id), ['fp32'], false, FIXTURE_VARIANTS[variant]);
+  else writeFixtureModel(join(MODELS, id));
   await ensureTestPhotos();
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = `${MODELS}/`;
-  return new QualityModel(await loadModelParts(FIXTURE_MODEL_ID, dtypes, 'cpu'));
+  return new QualityModel(await loadModelParts(id, dtypes, 'cpu'));
 }
 
 /** A test photo (from .cache/photos), upright, as RGB pixels. */

@@ -11,8 +11,7 @@ import { conversationTurns } from '../conversation.ts';
 import { PATHWAY_RECIPE } from '../explain-recipes.ts';
 import { presetDtypes } from '../precision.ts';
 import type { GenerationRequest, PromptInfo } from '../protocol.ts';
-import { softmax } from '../scoring.ts';
-import { answerTokenIds, generateText, stopTokenIds } from './generation.ts';
+import { generateText, stopTokenIds } from './generation.ts';
 import { QualityModel } from './quality-model.ts';
 import { argmax } from './sampling.ts';
 import { TextStream } from './text-stream.ts';
@@ -161,14 +160,32 @@ describe('generateText on the fixture', () => {
       request({ turns, maxNewTokens: 1, answerWords: ['Yes', 'No'] }),
       { isCancelled: () => false, onStart: (_prompt, c) => (confidence = c) },
     );
-    const logits = await model.nextTokenLogits(await model.prepare(PHOTO, turns, ''));
-    const [yes, no] = answerTokenIds(model, ['Yes', 'No']);
-    const expected = softmax([logits[yes!]!, logits[no!]!]);
+    // Worked out here without the code under test (answerTokenIds, nextTokenLogits, softmax):
+    // the ids straight from the tokenizer, every position's logits from one plain decoder call
+    // (num_logits_to_keep 0), and the softmax of the two written out.
+    const tokenizer = model.parts.processor.tokenizer!;
+    const [yes, ...restYes] = tokenizer.encode('Yes', { add_special_tokens: false });
+    const [no, ...restNo] = tokenizer.encode('No', { add_special_tokens: false });
+    expect([restYes, restNo]).toEqual([[], []]);
+    const prompt = await model.prepare(PHOTO, turns, '');
+    const length = prompt.inputsEmbeds.dims[1]!;
+    const outputs = await (model.parts.model as unknown as Calls).forward({
+      inputs_embeds: prompt.inputsEmbeds,
+      attention_mask: new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]),
+      num_logits_to_keep: new Tensor('int64', BigInt64Array.of(0n), []),
+    });
+    const logits = outputs.logits!.to('float32');
+    const [, positions, vocab] = logits.dims as [number, number, number];
+    expect(positions).toBe(length);
+    const last = (logits.data as Float32Array).subarray((positions - 1) * vocab, positions * vocab);
+    const top = Math.max(last[yes!]!, last[no!]!);
+    const eYes = Math.exp(last[yes!]! - top);
+    const eNo = Math.exp(last[no!]! - top);
     expect(confidence).toBeDefined();
     const c = confidence as unknown as { options: { word: string; probability: number }[] };
     expect(c.options.map((o) => o.word)).toEqual(['Yes', 'No']);
-    expect(c.options[0]!.probability).toBeCloseTo(expected[0]!, 6);
-    expect(c.options[1]!.probability).toBeCloseTo(expected[1]!, 6);
+    expect(c.options[0]!.probability).toBeCloseTo(eYes / (eYes + eNo), 5);
+    expect(c.options[1]!.probability).toBeCloseTo(eNo / (eYes + eNo), 5);
   });
 
   it('drops the oldest exchanges to fit the context and keeps the photo and the question', async () => {

@@ -15,6 +15,8 @@ let model: QualityModel;
 
 beforeAll(async () => {
   model = await loadFixtureQualityModel();
+  // Every test that reads 'landscape' without pixels finds it encoded here, whatever ran before.
+  await model.encode('landscape', await photo(TEST_PHOTOS.landscapeJpeg));
 });
 
 describe('QualityModel on the fixture', () => {
@@ -73,27 +75,42 @@ describe('QualityModel on the fixture', () => {
     expect(diff).toBeGreaterThan(1e-4);
   });
 
-  it('reads the same last-position logits with and without num_logits_to_keep', async () => {
-    const prompt = await model.prepare(
-      'landscape',
-      [{ role: 'user', text: QSIT_RECIPE.question, withImage: true }],
-      QSIT_RECIPE.assistantPrefix,
+  it('reads the same last-position logits from a decoder exported without num_logits_to_keep', async () => {
+    // The same weights, written as a decoder that lacks the input and always returns every
+    // position's logits (as some exports do); each model encodes the photo itself.
+    const without = await loadFixtureQualityModel(
+      presetDtypes('fp32'),
+      'llava-onevision-fixture-all-logits',
     );
-    const cheap = await model.nextTokenLogits(prompt);
-    const full = new QualityModel({ ...model.parts, hasNumLogitsToKeep: false });
-    await full.encode('landscape', await photo(TEST_PHOTOS.landscapeJpeg));
-    const expensive = await full.nextTokenLogits(
-      await full.prepare(
-        'landscape',
-        [{ role: 'user', text: QSIT_RECIPE.question, withImage: true }],
-        QSIT_RECIPE.assistantPrefix,
-      ),
-    );
+    const decoderInputs = (
+      without.parts.model as unknown as {
+        sessions: Record<string, { inputNames: string[] }>;
+      }
+    ).sessions.decoder_model_merged!.inputNames;
+    expect(decoderInputs).not.toContain('num_logits_to_keep');
+    expect(without.parts.hasNumLogitsToKeep).toBe(false);
+    expect(model.parts.hasNumLogitsToKeep).toBe(true);
+
+    const pixels = await photo(TEST_PHOTOS.landscapeJpeg);
+    const turns = [{ role: 'user' as const, text: QSIT_RECIPE.question, withImage: true }];
+    const logitsOf = async (m: QualityModel) => {
+      await m.encode('logits-to-keep', pixels);
+      return m.nextTokenLogits(
+        await m.prepare('logits-to-keep', turns, QSIT_RECIPE.assistantPrefix),
+      );
+    };
+    const cheap = await logitsOf(model);
+    const expensive = await logitsOf(without);
     expect(cheap.length).toBe(152000);
+    expect(expensive.length).toBe(152000);
     let maxDiff = 0;
     for (let i = 0; i < cheap.length; i++)
       maxDiff = Math.max(maxDiff, Math.abs(cheap[i]! - expensive[i]!));
     expect(maxDiff).toBeLessThan(1e-4);
+    // And the scores read from them agree.
+    const a = await model.score('logits-to-keep', null, QSIT_RECIPE);
+    const b = await without.score('logits-to-keep', null, QSIT_RECIPE);
+    expect(b.score).toBeCloseTo(a.score, 5);
   });
 });
 
