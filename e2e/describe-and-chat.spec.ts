@@ -96,7 +96,8 @@ async function watchModelWorker(page: Page) {
   let model: Worker | undefined;
   await expect
     .poll(async () => {
-      for (const worker of page.workers()) {
+      // onnxruntime's thread workers (ort/…mjs) sit in WebAssembly waits and never answer.
+      for (const worker of page.workers().filter((w) => !w.url().includes('/ort/'))) {
         if ((await worker.evaluate(() => self.name).catch(() => '')) === 'model') model = worker;
       }
       return model !== undefined;
