@@ -91,7 +91,8 @@ function recordLeaks(page: Page): string[] {
 }
 
 async function openKiosk(page: Page, search = '', { waitForModel = true } = {}) {
-  await page.goto(`${KIOSK_URL}${search}`);
+  const response = await page.goto(`${KIOSK_URL}${search}`);
+  expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
   await expect(page.getByTestId('kiosk')).toHaveAttribute('data-view', 'attract');
   if (waitForModel)
     await expect(page.getByTestId('kiosk-model')).toHaveAttribute('data-status', 'ready', {

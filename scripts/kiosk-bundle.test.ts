@@ -42,6 +42,10 @@ describe('serve.mjs', () => {
     writeFileSync(join(dir, 'app', 'models', 'm', 'onnx', 'x.onnx'), Buffer.alloc(1234, 7));
     writeFileSync(join(dir, 'secret.txt'), 'not served');
     copyFileSync(resolve('scripts/kiosk/serve.mjs'), join(dir, 'serve.mjs'));
+    writeFileSync(
+      join(dir, 'serve-headers.json'),
+      JSON.stringify({ 'Content-Security-Policy': "default-src 'self'" }),
+    );
     server = spawn('node', [join(dir, 'serve.mjs'), '--port', String(port)], { stdio: 'pipe' });
     await new Promise<void>((res) => server.stdout!.once('data', () => res()));
   });
@@ -65,6 +69,7 @@ describe('serve.mjs', () => {
     expect(page.status).toBe(200);
     expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(page.headers['cross-origin-embedder-policy']).toBe('require-corp');
+    expect(page.headers['content-security-policy']).toBe("default-src 'self'");
     const model = await get('/models/m/onnx/x.onnx');
     expect(model.status).toBe(200);
     expect(model.headers['content-length']).toBe('1234');

@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { COUNTDOWN_BOUNDS, IDLE_BOUNDS } from '../src/kiosk/config.ts';
 import { parseModelSource } from '../src/model/source.ts';
+import { contentSecurityPolicy } from '../src/offline/worker/content-policy.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -87,6 +88,11 @@ export function writeKioskBundle(options: KioskBundleOptions): { pin: string; ap
   };
   writeFileSync(join(app, 'kiosk.json'), `${JSON.stringify(settings, null, 2)}\n`);
   copyFileSync(join(ROOT, 'scripts/kiosk/serve.mjs'), join(out, 'serve.mjs'));
+  // The same policy the build's <meta> tag carries, sent as a header (it also covers the workers).
+  writeFileSync(
+    join(out, 'serve-headers.json'),
+    `${JSON.stringify({ 'Content-Security-Policy': contentSecurityPolicy() }, null, 2)}\n`,
+  );
   const port = options.port ?? 8080;
   writeFileSync(join(out, 'start-kiosk.sh'), startScript(port));
   chmodSync(join(out, 'start-kiosk.sh'), 0o755);

@@ -53,6 +53,9 @@ const HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
   'X-Content-Type-Options': 'nosniff',
 };
+// The app's Content Security Policy (and any other header the bundle chose), from serve-headers.json.
+const headersFile = join(dirname(fileURLToPath(import.meta.url)), 'serve-headers.json');
+if (existsSync(headersFile)) Object.assign(HEADERS, JSON.parse(readFileSync(headersFile, 'utf8')));
 
 const port = Number(arg('--port') ?? 8080);
 const server = createServer((req, res) => {
