@@ -3,6 +3,7 @@ import { formatPixelCount } from '../../lib/format.ts';
 import { MAX_SOURCE_PIXELS, WORKING_LONG_SIDE, type ExifSummary } from '../protocol.ts';
 import { readExif } from './exif.ts';
 import type { Rgba } from './measures/image.ts';
+import { decodeJpegPlanes, type PlanarJpeg } from './jpeg-planes.ts';
 import { orientImageData } from './orient.ts';
 import { gifIsAnimated, jpegSize, PhotoRefusal, sniffPhoto, type PhotoFormat } from './sniff.ts';
 
@@ -115,19 +116,21 @@ export function pixelsOf(
   return { data, width: w, height: h };
 }
 
-/** Five 1:1 crops on the 8-pixel grid: the centre and the four thirds, where subjects sit. */
+/** Where the 1:1 crops sit: the centre and the four thirds, where subjects sit. */
+const CROP_SPOTS = [
+  [0.5, 0.5],
+  [1 / 3, 1 / 3],
+  [2 / 3, 1 / 3],
+  [1 / 3, 2 / 3],
+  [2 / 3, 2 / 3],
+] as const;
+
+/** Five 1:1 crops on the 8-pixel grid at CROP_SPOTS. */
 function nativeCropsOf(bitmap: ImageBitmap): Rgba[] {
   const side = Math.min(CROP_SIDE, bitmap.width, bitmap.height);
   const at = (fraction: number, size: number) =>
     Math.max(0, Math.min(size - side, Math.round((fraction * size - side / 2) / 8) * 8));
-  const spots = [
-    [0.5, 0.5],
-    [1 / 3, 1 / 3],
-    [2 / 3, 1 / 3],
-    [1 / 3, 2 / 3],
-    [2 / 3, 2 / 3],
-  ] as const;
-  return spots.map(([fx, fy]) =>
+  return CROP_SPOTS.map(([fx, fy]) =>
     pixelsOf(bitmap, at(fx, bitmap.width), at(fy, bitmap.height), side, side),
   );
 }
@@ -202,6 +205,37 @@ async function decodeTiff(bytes: Uint8Array): Promise<ImageBitmap> {
   return createImageBitmap(orientImageData(image, orientation), { premultiplyAlpha: 'none' });
 }
 
+/** A JPEG decoded by planes (jpeg-planes.ts): the working RGBA is already at hand. */
+async function fromPlanes(
+  planar: PlanarJpeg,
+  format: PhotoFormat,
+  exif: ExifSummary | null,
+  notes: string[],
+): Promise<DecodedPixels> {
+  const { working, sourceWidth, sourceHeight } = planar;
+  const image = new ImageData(
+    working.data as Uint8ClampedArray<ArrayBuffer>,
+    working.width,
+    working.height,
+  );
+  const bitmap = await createImageBitmap(image, { premultiplyAlpha: 'none' });
+  notes.push(downsampledNote(sourceWidth, sourceHeight, bitmap));
+  return {
+    bitmap,
+    working,
+    nativeCrops: planar.nativeCrops,
+    sourceWidth,
+    sourceHeight,
+    format,
+    exif,
+    notes,
+  };
+}
+
+const downsampledNote = (width: number, height: number, bitmap: ImageBitmap) =>
+  `Downsampled from ${formatPixelCount(width * height)} (${width} × ${height}) ` +
+  `to ${bitmap.width} × ${bitmap.height} for viewing and measuring.`;
+
 /**
  * Decodes a dropped file into an upright working copy, EXIF and notes. Refuses with a
  * PhotoRefusal (a sentence for the person) whenever the file is not a photo we can open safely.
@@ -253,6 +287,16 @@ export async function decodeFile(file: Blob): Promise<DecodedPixels> {
     if (declared && declared.width * declared.height > FULL_DECODE_LIMIT) {
       preResized = workingSize(source.width, source.height);
     }
+    const shrinks = Math.max(source.width, source.height) > WORKING_LONG_SIDE;
+    if (
+      format === 'jpeg' &&
+      shrinks &&
+      !preResized &&
+      Math.min(source.width, source.height) >= CROP_SIDE
+    ) {
+      const planar = await decodeJpegPlanes(bytes, workingSize, CROP_SIDE, CROP_SPOTS);
+      if (planar) return fromPlanes(planar, format, exif, notes);
+    }
     full = await decodeWithBrowser(file, format, preResized);
     if (!preResized) source = { width: full.width, height: full.height };
   }
@@ -271,10 +315,7 @@ export async function decodeFile(file: Blob): Promise<DecodedPixels> {
     full.close();
   }
   if (needsResize || preResized) {
-    notes.push(
-      `Downsampled from ${formatPixelCount(source.width * source.height)} (${source.width} × ${source.height}) ` +
-        `to ${bitmap.width} × ${bitmap.height} for viewing and measuring.`,
-    );
+    notes.push(downsampledNote(source.width, source.height, bitmap));
   }
   if (Math.min(source.width, source.height) < 16) {
     notes.push(

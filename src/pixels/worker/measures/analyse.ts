@@ -14,7 +14,7 @@ import {
   readShadows,
   readSharpness,
 } from './readings.ts';
-import { laplacianMagnitude, sharpnessOf } from './sharpness.ts';
+import { sharpnessOf } from './sharpness.ts';
 import { rmsContrastOf, toneOf } from './tone.ts';
 
 export interface AnalysisInput {
@@ -48,15 +48,20 @@ export function analysePixels(input: AnalysisInput): Omit<PixelAnalysis, 'elapse
   let nativeSigma: number | null = null;
   if (!isOriginalSize && nativeLumas.length > 0) {
     // Full-size facts come from the crops: the finest octave only, averaged over the crops.
+    // Each crop's noise σ is measured once and handed to its sharpness (which would measure it).
+    const cropSigmas = nativeLumas.map((l) => noiseOf(l).sigma);
     const details = nativeLumas
-      .map((l) => sharpnessOf(l, { longSide: Infinity, octaves: 1 }).octaves[0] ?? NaN)
+      .map(
+        (l, i) =>
+          sharpnessOf(l, { noiseSigma: cropSigmas[i], longSide: Infinity, octaves: 1 })
+            .octaves[0] ?? NaN,
+      )
       .filter(Number.isFinite);
-    const sigmas = nativeLumas.map((l) => noiseOf(l).sigma).filter(Number.isFinite);
+    const sigmas = cropSigmas.filter(Number.isFinite);
     nativeDetail = details.length > 0 ? Math.max(...details) : null;
     nativeSigma = sigmas.length > 0 ? sigmas.reduce((a, b) => a + b, 0) / sigmas.length : null;
   }
 
-  const laplacian = { data: laplacianMagnitude(luma), width: luma.width, height: luma.height };
   return {
     width: image.width,
     height: image.height,
@@ -73,7 +78,7 @@ export function analysePixels(input: AnalysisInput): Omit<PixelAnalysis, 'elapse
       resolution: readResolution(sourceWidth, sourceHeight),
     },
     maps: {
-      sharpness: sharpnessMap(laplacian, noise.sigma),
+      sharpness: sharpnessMap(luma, noise.sigma),
       clipping: clippingMap(image),
       noise: noiseMap(noise.tiles),
     },

@@ -12,20 +12,23 @@ const gridOf = (width: number, height: number) => {
 };
 
 /**
- * Focus peaking: a map pixel lights up where the Laplacian of any pixel under it is above a
+ * Focus peaking: a map pixel lights up where the Laplacian of any luma pixel under it is above a
  * crisp-edge level that noise alone would not reach (4.5 σ of the Laplacian's noise response).
+ * The |Laplacian| is taken on the fly (0 on the border, as for the sharpness measure).
  */
-export function sharpnessMap(laplacian: Plane, noiseSigma: number): OverlayMap {
-  const grid = gridOf(laplacian.width, laplacian.height);
+export function sharpnessMap(luma: Plane, noiseSigma: number): OverlayMap {
+  const grid = gridOf(luma.width, luma.height);
   const rgba = new Uint8ClampedArray(grid.width * grid.height * 4);
   const sigma = Number.isFinite(noiseSigma) ? noiseSigma : 0;
   const threshold = Math.max(20, 4.5 * Math.sqrt(20) * sigma);
-  const { data, width } = laplacian;
-  for (let y = 0; y < laplacian.height; y++) {
+  const { data, width: w, height: h } = luma;
+  const column = Int32Array.from({ length: w }, (_, x) => Math.floor(x / grid.step));
+  for (let y = 1; y < h - 1; y++) {
     const my = Math.floor(y / grid.step) * grid.width;
-    for (let x = 0; x < width; x++) {
-      if (data[y * width + x]! <= threshold) continue;
-      const o = (my + Math.floor(x / grid.step)) * 4;
+    for (let x = 1, i = y * w + 1; x < w - 1; x++, i++) {
+      const l = data[i - w]! + data[i + w]! + data[i - 1]! + data[i + 1]! - 4 * data[i]!;
+      if ((l < 0 ? -l : l) <= threshold) continue;
+      const o = (my + column[x]!) * 4;
       rgba[o] = 40;
       rgba[o + 1] = 255;
       rgba[o + 2] = 90;

@@ -92,16 +92,3 @@ export function sharpnessOf(
   const logMean = octaves.reduce((s, d) => s + Math.log(d + 0.5), 0) / octaves.length;
   return { value: Math.exp(logMean) - 0.5, octaves };
 }
-
-/** |Laplacian| per pixel (0 on the border), for focus peaking. */
-export function laplacianMagnitude(luma: Plane): Float32Array {
-  const { data, width: w, height: h } = luma;
-  const out = new Float32Array(w * h);
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const i = y * w + x;
-      out[i] = Math.abs(data[i - w]! + data[i + w]! + data[i - 1]! + data[i + 1]! - 4 * data[i]!);
-    }
-  }
-  return out;
-}

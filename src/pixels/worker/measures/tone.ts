@@ -44,10 +44,6 @@ export function toneOf(image: Rgba): ToneStats {
   let high = 0;
   let white = 0;
   let low = 0;
-  let linear = 0;
-  let encoded = 0;
-  let srg = 0;
-  let syb = 0;
   let qrg = 0;
   let qyb = 0;
   for (let p = 0, end = n * 4; p < end; p += 4) {
@@ -67,18 +63,26 @@ export function toneOf(image: Rgba): ToneStats {
       high++;
       if (blown === 3) white++;
     } else if (red <= SHADOW_LEVEL && green <= SHADOW_LEVEL && blue <= SHADOW_LEVEL) low++;
-    linear +=
-      0.2126 * SRGB_TO_LINEAR[red]! +
-      0.7152 * SRGB_TO_LINEAR[green]! +
-      0.0722 * SRGB_TO_LINEAR[blue]!;
-    encoded += 0.2126 * red + 0.7152 * green + 0.0722 * blue;
     const rg = red - green;
     const yb = 0.5 * (red + green) - blue;
-    srg += rg;
-    syb += yb;
     qrg += rg * rg;
     qyb += yb * yb;
   }
+  // Sums that are linear in each channel follow from the channel histograms, not per pixel.
+  let linear = 0;
+  let sr = 0;
+  let sg = 0;
+  let sb = 0;
+  for (let v = 0; v < 256; v++) {
+    const lin = SRGB_TO_LINEAR[v]!;
+    linear += lin * (0.2126 * r[v]! + 0.7152 * g[v]! + 0.0722 * b[v]!);
+    sr += v * r[v]!;
+    sg += v * g[v]!;
+    sb += v * b[v]!;
+  }
+  const encoded = 0.2126 * sr + 0.7152 * sg + 0.0722 * sb;
+  const srg = sr - sg;
+  const syb = 0.5 * (sr + sg) - sb;
   const meanLinear = n > 0 ? linear / n : 0;
   const mrg = n > 0 ? srg / n : 0;
   const myb = n > 0 ? syb / n : 0;
