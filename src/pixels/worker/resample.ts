@@ -114,29 +114,49 @@ export function reducePlane(
   const across = weightsOf(plane.width, width, spanWidth);
   const down = weightsOf(plane.height, height, spanHeight);
   const out = new Float32Array(width * height);
-  const row = new Float32Array(width);
-  // Which output rows each source row feeds, and with what weight (at most `down.taps` rows).
-  const feeds: { j: number; w: number }[][] = Array.from({ length: plane.height }, () => []);
-  for (let j = 0; j < height; j++) {
-    for (let k = 0; k < down.taps; k++) {
-      const w = down.weights[j * down.taps + k]!;
-      if (w !== 0) feeds[down.first[j]! + k]!.push({ j, w });
-    }
-  }
+  // Down first: each output row mixes a few whole source rows into one full-width row, then
+  // that row is reduced across. Four taps (Catmull–Rom) get their own unrolled loops.
+  const mixed = new Float32Array(plane.width);
   const { data, stride } = plane;
-  const { first, taps, weights } = across;
-  for (let sy = 0; sy < plane.height; sy++) {
-    const targets = feeds[sy]!;
-    if (targets.length === 0) continue;
-    const base = sy * stride;
-    for (let x = 0, t = 0; x < width; x++, t += taps) {
-      let s = 0;
-      for (let k = 0, i = base + first[x]!; k < taps; k++, i++) s += data[i]! * weights[t + k]!;
-      row[x] = s;
+  const sw = plane.width;
+  for (let j = 0; j < height; j++) {
+    const t = j * down.taps;
+    const r0 = down.first[j]! * stride;
+    if (down.taps === 4) {
+      const [w0, w1, w2, w3] = down.weights.subarray(t, t + 4) as unknown as number[];
+      const r1 = r0 + stride;
+      const r2 = r1 + stride;
+      const r3 = r2 + stride;
+      for (let x = 0; x < sw; x++) {
+        mixed[x] =
+          w0! * data[r0 + x]! + w1! * data[r1 + x]! + w2! * data[r2 + x]! + w3! * data[r3 + x]!;
+      }
+    } else {
+      mixed.fill(0);
+      for (let k = 0; k < down.taps; k++) {
+        const w = down.weights[t + k]!;
+        if (w === 0) continue;
+        const r = r0 + k * stride;
+        for (let x = 0; x < sw; x++) mixed[x]! += w * data[r + x]!;
+      }
     }
-    for (const { j, w } of targets) {
-      const o = j * width;
-      for (let x = 0; x < width; x++) out[o + x]! += w * row[x]!;
+    const o = j * width;
+    const { first, taps, weights } = across;
+    if (taps === 4) {
+      for (let x = 0, q = 0; x < width; x++, q += 4) {
+        const i = first[x]!;
+        out[o + x] =
+          weights[q]! * mixed[i]! +
+          weights[q + 1]! * mixed[i + 1]! +
+          weights[q + 2]! * mixed[i + 2]! +
+          weights[q + 3]! * mixed[i + 3]!;
+      }
+    } else {
+      for (let x = 0, q = 0; x < width; x++, q += taps) {
+        let sum = 0;
+        for (let k = 0, i = first[x]!; k < taps; k++, i++) sum += weights[q + k]! * mixed[i]!;
+        out[o + x] = sum;
+      }
     }
   }
   return out;
@@ -169,7 +189,20 @@ export function rgbaFromYCbCr(
   const cb = reducePlane(planes.cb, width, height, w, h, filter);
   const cr = reducePlane(planes.cr, width, height, w, h, filter);
   const data = new Uint8ClampedArray(width * height * 4);
-  for (let i = 0, p = 0; i < y.length; i++, p += 4) writeRgb(data, p, y[i]!, cb[i]!, cr[i]!);
+  // One 32-bit store per pixel (RGBA in memory order on the little-endian machines browsers run on).
+  const words = new Uint32Array(data.buffer);
+  const byte = (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0);
+  for (let i = 0; i < y.length; i++) {
+    const l = y[i]!;
+    const u = cb[i]! - 128;
+    const v = cr[i]! - 128;
+    words[i] =
+      (byte(l + 1.402 * v) |
+        (byte(l - 0.344136 * u - 0.714136 * v) << 8) |
+        (byte(l + 1.772 * u) << 16) |
+        0xff000000) >>>
+      0;
+  }
   return { data, width, height };
 }
 
