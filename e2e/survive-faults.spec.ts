@@ -1,37 +1,15 @@
 /**
- * Things fail underneath: a worker dies in the middle of its work. The fault is injected into the
- * real worker (an uncaught error thrown inside it, as a crash of its code would), and the person
+ * Things fail underneath: a worker dies or hangs in the middle of its work. The fault is injected
+ * into the real worker (an uncaught error thrown inside it, as a crash of its code would; a busy
+ * loop or a call that never answers, as a stuck run would; see support/faults.ts), and the person
  * sees the app recover: the model is loaded again and the photo scored, the photo being read is
- * read again, a description cut off says so and can be written again.
+ * read again, a description cut off says so and can be written again, a photo that stops the
+ * model every time is marked failed while the others are scored.
  */
-import { expect, test, type Page, type Worker } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { TEST_PHOTOS } from '../scripts/test-photos.ts';
 import { loadModel, openApp, pickPhotos, testPhoto } from './support/app.ts';
-
-/** The app's worker with this name ('model' or 'pixels'). */
-async function workerNamed(page: Page, name: string): Promise<Worker> {
-  await expect
-    .poll(async () => {
-      for (const w of page.workers()) {
-        if ((await w.evaluate(() => self.name).catch(() => '')) === name) return true;
-      }
-      return false;
-    })
-    .toBe(true);
-  for (const w of page.workers()) {
-    if ((await w.evaluate(() => self.name).catch(() => '')) === name) return w;
-  }
-  throw new Error(`no ${name} worker`);
-}
-
-/** Makes the worker's code throw an uncaught error, as a crash inside it would. */
-async function crash(worker: Worker) {
-  await worker.evaluate(() => {
-    setTimeout(() => {
-      throw new Error('injected crash');
-    }, 0);
-  });
-}
+import { crash, injectFault, isGone, workerNamed } from './support/faults.ts';
 
 test('the model worker crashing mid-score: the model is loaded again and the photo scored', async ({
   page,
@@ -48,7 +26,7 @@ test('the model worker crashing mid-score: the model is loaded again and the pho
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
   await expect(page.getByTestId('work-progress')).toHaveAttribute('data-scored', '2');
   // The crashed worker was replaced, not reused.
-  await expect.poll(() => model.evaluate(() => 1).catch(() => 'gone')).toBe('gone');
+  await expect.poll(() => isGone(model)).toBe('gone');
 });
 
 test('the model worker crashing mid-description: the description says so and can be written again', async ({
@@ -94,4 +72,93 @@ test('the pixels worker crashing mid-decode: the photo is read again and nothing
   // The first photo is still there and still measured.
   await page.getByTestId('strip-item').first().getByRole('button').first().click();
   await expect(page.getByTestId('measure-exposure')).toBeVisible();
+});
+
+/** Seconds of silence after which the hang journeys' model worker counts as hung (?hang=). */
+const HANG_SECONDS = '20';
+
+test('the model worker hanging mid-score: it is replaced, the model loaded again, both photos scored', async ({
+  page,
+}) => {
+  await openApp(page, { device: 'wasm', maxTokens: '4', hang: HANG_SECONDS });
+  await expect(page.getByTestId('model-notice')).toContainText('hang limit to 20 s');
+  await loadModel(page);
+  const model = await workerNamed(page, 'model');
+  // The first score the worker starts never returns: its thread loops forever.
+  expect(await injectFault(model, { request: 'score', after: 'started', then: 'busy' })).toBe(true);
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg), testPhoto(TEST_PHOTOS.png));
+  await expect(page.getByTestId('score-card')).toHaveAttribute('aria-busy', 'true');
+
+  await expect(page.getByTestId('model-notice')).toContainText(
+    'The model worker stopped (it did not answer for 20 s). It was loaded again by itself.',
+  );
+  await expect(page.getByTestId('model-ready')).toBeVisible();
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+  await expect(page.getByTestId('work-progress')).toHaveAttribute('data-scored', '2');
+  // Nothing else was lost: the photo's measures are still there, and the stuck worker is gone.
+  await expect(page.getByTestId('measure-exposure')).toBeVisible();
+  await expect.poll(() => isGone(model)).toBe('gone');
+});
+
+test('the model worker hanging mid-description: the description says so and can be written again', async ({
+  page,
+}) => {
+  await openApp(page, { device: 'wasm', maxTokens: '3000', context: '4096', hang: HANG_SECONDS });
+  await loadModel(page);
+  // After its first words the description never answers again (the thread lives on, silent).
+  const model = await workerNamed(page, 'model');
+  const fault = { request: 'generate', after: 'generation-delta', then: 'silent' } as const;
+  expect(await injectFault(model, fault)).toBe(true);
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  const description = page.getByTestId('description');
+  await expect(page.getByTestId('description-text')).not.toBeEmpty();
+
+  await expect(description).toHaveAttribute('data-status', 'failed');
+  await expect(description).toContainText('The model worker stopped (it did not answer for 20 s).');
+  await expect(page.getByTestId('model-ready')).toBeVisible();
+  await expect.poll(() => isGone(model)).toBe('gone');
+  // The score is kept; the description is written again on request, by the fresh worker.
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+  await description.getByRole('button', { name: 'Regenerate' }).click();
+  await expect(description).toHaveAttribute('data-status', 'streaming');
+  await description.getByRole('button', { name: 'Stop' }).click();
+  await expect(description).toHaveAttribute('data-status', 'stopped');
+});
+
+test('a photo whose scoring crashes the model worker twice is marked failed; the other is scored', async ({
+  page,
+}) => {
+  // The first two model workers crash as soon as they start a score; the third does not.
+  let armed = 0;
+  page.on('worker', (worker) => {
+    if (armed >= 2) return;
+    void injectFault(worker, { request: 'score', after: 'started', then: 'crash' }).then(
+      (isModel) => void (isModel && (armed += 1)),
+      () => {},
+    );
+  });
+  await openApp(page, { device: 'wasm', maxTokens: '4' });
+  await loadModel(page);
+  await expect.poll(() => armed).toBe(1);
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg), testPhoto(TEST_PHOTOS.png));
+
+  // The photo on screen is scored first: its score crashes the worker, and again after the reload.
+  const card = page.getByTestId('score-card');
+  await expect(card).toContainText(
+    'Scoring this photo stopped the model worker twice, so it was not tried a third time. ' +
+      'Last time: the model worker stopped (',
+  );
+  await expect(card).toContainText('injected crash');
+  await expect(card).toContainText('The other photos are scored as usual.');
+  expect(armed).toBe(2);
+  // The third worker scores the other photo.
+  await expect(page.getByTestId('work-progress')).toHaveAttribute('data-scored', '1');
+  await expect(page.getByTestId('model-ready')).toBeVisible();
+  await page.getByTestId('strip-item').nth(1).getByRole('button').first().click();
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+  // Try again on the failed photo scores it now.
+  await page.getByTestId('strip-item').first().getByRole('button').first().click();
+  await card.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+  await expect(page.getByTestId('work-progress')).toHaveAttribute('data-scored', '2');
 });

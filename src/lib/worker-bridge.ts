@@ -235,7 +235,8 @@ export class WorkerBridge<Req extends Message, Ev extends Message> {
         new BridgeError('timeout', call.options.hangMessage ?? 'The worker stopped answering.'),
       );
       // The worker is stuck on this call: every other call goes to a fresh one.
-      this.restart(new BridgeError('crashed', this.options.crashMessage('it stopped answering')));
+      const silent = `it did not answer for ${Math.round(hangMs / 1000)} s`;
+      this.restart(new BridgeError('crashed', this.options.crashMessage(silent)));
     }, hangMs);
   }
 

@@ -11,6 +11,7 @@ import {
   WorkerBridge,
   type WorkerPort,
 } from '../lib/worker-bridge.ts';
+import { DEFAULT_HANG_SECONDS } from './hang-limit.ts';
 import type { Capabilities } from './precision.ts';
 import type {
   AttributesResult,
@@ -85,6 +86,8 @@ export interface ModelService {
   promptCacheStatus(): Promise<PromptCacheStatus>;
   /** Frees what the worker holds for a photo. */
   forget(photoId: string): void;
+  /** How long a started call may stay silent before its worker is taken for hung and replaced. */
+  setHangLimit(ms: number): void;
 }
 
 /** One attribute rated or check answered while an attribute pass runs. */
@@ -98,7 +101,7 @@ const PROGRESS_EVENTS: ReadonlySet<ModelEvent['type']> = new Set([
 ]);
 
 /** A score or a token step this long after the worker started it (or after its last step) is a hang. */
-const HANG_MS = 180_000;
+const HANG_MS = DEFAULT_HANG_SECONDS * 1000;
 
 const startModelWorker = () =>
   new Worker(new URL('./worker/index.ts', import.meta.url), { type: 'module', name: 'model' });
@@ -135,7 +138,7 @@ export interface ModelClientOptions {
 
 export class ModelClient implements ModelService {
   private readonly bridge: WorkerBridge<ModelRequest, ModelEvent>;
-  private readonly hangMs: number;
+  private hangMs: number;
 
   constructor(onEvent: (event: ModelEvent) => void, options: ModelClientOptions = {}) {
     this.hangMs = options.hangMs ?? HANG_MS;
@@ -170,6 +173,7 @@ export class ModelClient implements ModelService {
         prepare: (id) => ({ message: build(id) }),
         signal: options.signal,
         hangMs: options.hang ? this.hangMs : undefined,
+        hangMessage: this.hangMessage(),
         onProgress: options.onProgress,
       });
       return expectEvent(event, type);
@@ -220,6 +224,7 @@ export class ModelClient implements ModelService {
         discard: ({ message }) => (message.type === 'score' ? message.image.close() : undefined),
         signal,
         hangMs: this.hangMs,
+        hangMessage: this.hangMessage(),
       });
       return expectEvent(event, 'scored').result;
     } catch (error) {
@@ -247,6 +252,7 @@ export class ModelClient implements ModelService {
             message.type === 'generate' ? message.image?.close() : undefined,
           signal,
           hangMs: this.hangMs,
+          hangMessage: this.hangMessage(),
           onProgress: (e) => onProgress(e as GenerationProgress),
         });
       } catch (error) {
@@ -305,5 +311,13 @@ export class ModelClient implements ModelService {
 
   forget(photoId: string): void {
     this.bridge.notify({ type: 'forget-photo', photoId });
+  }
+
+  setHangLimit(ms: number): void {
+    this.hangMs = ms;
+  }
+
+  private hangMessage(): string {
+    return `The model worker stopped (it did not answer for ${Math.round(this.hangMs / 1000)} s).`;
   }
 }

@@ -25,6 +25,7 @@ import type {
   ModelFileInfo,
   ScoreResult,
 } from '../model/protocol.ts';
+import { hangLimitFromLink } from '../model/hang-limit.ts';
 import { QSIT_RECIPE, RECIPES, type ScoringRecipe } from '../model/recipes.ts';
 import {
   DEFAULT_HUB_HOST,
@@ -137,6 +138,19 @@ export function chooseHubHost(
       `the model comes from ${hubHostName(fallback)} instead.`,
   );
   return fallback;
+}
+
+/**
+ * What a photo whose scoring stopped the model worker twice shows: it is not tried a third time by
+ * itself (the model is loaded again and the other photos are scored), the person may try again.
+ */
+export function secondCrash(detail: ModelError): ModelError {
+  return {
+    kind: 'crashed',
+    message: `Scoring this photo stopped the model worker twice, so it was not tried a third time. Last time: ${detail.message.charAt(0).toLowerCase()}${detail.message.slice(1)}`,
+    advice:
+      'The other photos are scored as usual. Try again; if this photo stops the model again, choose a smaller precision or WASM in Model settings.',
+  };
 }
 
 export const createModelSlice =
@@ -256,7 +270,9 @@ export const createModelSlice =
       setScore(photoId, { status: 'scoring', by });
       try {
         const result = await client.score(photoId, () => pipeline.copy(photoId), m.recipe, signal);
-        if (!signal.aborted) setScore(photoId, { status: 'done', result, by });
+        if (signal.aborted) return;
+        crashedOnce.delete(photoId);
+        setScore(photoId, { status: 'done', result, by });
       } catch (error) {
         if (signal.aborted) return;
         const detail = errorDetail(error);
@@ -265,7 +281,8 @@ export const createModelSlice =
         const retryAfterCrash = detail.kind === 'crashed' && !crashedOnce.has(photoId);
         if (retryAfterCrash) crashedOnce.add(photoId);
         const again = detail.kind === 'not-loaded' || isCancelled(error) || retryAfterCrash;
-        setScore(photoId, again ? { status: 'waiting' } : { status: 'failed', error: detail, by });
+        const shown = detail.kind === 'crashed' ? secondCrash(detail) : detail;
+        setScore(photoId, again ? { status: 'waiting' } : { status: 'failed', error: shown, by });
       }
     };
 
@@ -302,6 +319,9 @@ export const createModelSlice =
           parseModelSource(params.get('model') ?? services.buildDefaults.model ?? '') ??
           get().model.source;
         const notices: string[] = [];
+        const hang = hangLimitFromLink(params);
+        client.setHangLimit(hang.ms);
+        if (hang.notice) notices.push(hang.notice);
         const hubHost = chooseHubHost(
           params.get('hub'),
           services.buildDefaults.hubHost,
@@ -410,6 +430,8 @@ export const createModelSlice =
 
       scorePhoto(photoId) {
         if (!get().photos[photoId]) return;
+        // Asked for again (a new photo, or the person's Try again): it gets its retry once more.
+        crashedOnce.delete(photoId);
         setScore(photoId, { status: 'waiting' });
         queueScore(photoId);
       },

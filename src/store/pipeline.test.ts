@@ -274,7 +274,30 @@ describe('photo pipeline', () => {
     await until(() => model.scores.filter((x) => x.photoId === b).length === 2, 2000, 'b again');
     crash();
     await until(() => store.getState().scores[b]?.status === 'failed', 2000, 'b failed');
-    expect(store.getState().scores[b]?.error?.message).toMatch(/stopped/);
+    expect(store.getState().scores[b]?.error?.message).toBe(
+      'Scoring this photo stopped the model worker twice, so it was not tried a third time. ' +
+        'Last time: the model worker stopped (boom).',
+    );
     expect(store.getState().scores[a]?.status).toBe('done');
+    const scoresOfB = () => model.scores.filter((x) => x.photoId === b).length;
+    expect(scoresOfB()).toBe(2);
+
+    // The person's Try again scores it once more.
+    await until(() => store.getState().model.status === 'ready', 2000, 'ready after b');
+    store.getState().scorePhoto(b);
+    await until(() => scoresOfB() === 3, 2000, 'b tried again');
+    model.scores.at(-1)!.done.resolve((await import('./testing/fakes.ts')).fakeScore(4));
+    await until(() => store.getState().scores[b]?.status === 'done', 2000, 'b done');
+  });
+
+  it('reads the hang limit from the link and says so', async () => {
+    const fakes = fakeServices();
+    const store = createAppStore(fakes.services);
+    await store.getState().initModel(params('?device=wasm&hang=7'));
+    expect(fakes.model.hangMs).toBe(7000);
+    expect(store.getState().model.notice).toContain('hang limit to 7 s');
+    const plain = fakeServices();
+    await createAppStore(plain.services).getState().initModel(params('?device=wasm'));
+    expect(plain.model.hangMs).toBe(180_000);
   });
 });

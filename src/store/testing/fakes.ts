@@ -333,6 +333,11 @@ export class FakeModel implements ModelService {
   forget(photoId: string) {
     this.forgotten.push(photoId);
   }
+  /** The last hang limit the store set. */
+  hangMs: number | null = null;
+  setHangLimit(ms: number) {
+    this.hangMs = ms;
+  }
 }
 
 /** Browser storage as a list of cached files with sizes, a quota, and a persistence answer. */
