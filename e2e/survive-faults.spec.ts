@@ -6,9 +6,20 @@
  * read again, a description cut off says so and can be written again, a photo that stops the
  * model every time is marked failed while the others are scored.
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { TEST_PHOTOS } from '../scripts/test-photos.ts';
-import { loadModel, openApp, pickPhotos, testPhoto } from './support/app.ts';
+import {
+  hubRequests,
+  loadModel,
+  openApp,
+  pickPhotos,
+  resetHubLog,
+  startDownload,
+  testPhoto,
+} from './support/app.ts';
 import { crash, injectFault, isGone, workerNamed } from './support/faults.ts';
 
 test('the model worker crashing mid-score: the model is loaded again and the photo scored', async ({
@@ -162,3 +173,69 @@ test('a photo whose scoring crashes the model worker twice is marked failed; the
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
   await expect(page.getByTestId('work-progress')).toHaveAttribute('data-scored', '2');
 });
+
+/** The fixture model's folder, which the Hub stand-in serves (scripts/hub-server.ts). */
+const FIXTURE_ONNX = resolve('public/models/llava-onevision-fixture/onnx');
+
+for (const percent of [30, 95]) {
+  test(`a model download cut at ${percent} %: continued where it stopped, nothing truncated kept, the model scores`, async ({
+    page,
+  }) => {
+    // The Hub stand-in cuts the first download of each ONNX file after `percent` % of its bytes.
+    const repo = `test/cut-at-${percent}`;
+    await resetHubLog();
+    await openApp(page, { device: 'wasm', maxTokens: '4', model: repo });
+    await startDownload(page);
+    await expect(page.getByTestId('model-ready')).toBeVisible();
+    // WASM loads the q8 files: three ONNX files, each cut once and continued once.
+    const files = readdirSync(FIXTURE_ONNX).filter((f) => f.endsWith('_quantized.onnx'));
+    expect(files).toHaveLength(3);
+    await expect(page.getByTestId('download-resumed')).toContainText(
+      'The connection dropped during the download 3 times; each time it was continued where it stopped',
+    );
+    const onDisk = Object.fromEntries(
+      files.map((f) => {
+        const bytes = readFileSync(join(FIXTURE_ONNX, f));
+        return [
+          f,
+          { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') },
+        ];
+      }),
+    );
+    // Each file was asked for once whole, then once from the byte where what arrived stopped
+    // (HTTP Range). The browser may drop bytes that came just before a cut (here up to a few MB),
+    // so that byte is at most the cut; for the large files it is past the start: they were
+    // continued, not started over.
+    const log = await hubRequests();
+    for (const f of files) {
+      const cut = Math.floor((onDisk[f]!.bytes * percent) / 100);
+      // (transformers.js also asks for byte 0 alone to learn a file's size.)
+      const asked = log.filter(
+        (line) =>
+          line.startsWith('GET ') && line.includes(`/onnx/${f}`) && !line.endsWith('(bytes=0-0)'),
+      );
+      expect(asked, f).toHaveLength(2);
+      expect(asked[0], f).toBe(`GET /${repo}/resolve/main/onnx/${f}`);
+      const from = Number(/\(bytes=(\d+)-\)$/.exec(asked[1]!)?.[1] ?? NaN);
+      expect(from, f).toBeLessThanOrEqual(cut);
+      if (onDisk[f]!.bytes > 1_000_000) expect(from, f).toBeGreaterThan(0);
+    }
+    // The browser's cache holds every model file whole: the host's length and SHA-256.
+    const cached = await page.evaluate(async () => {
+      const cache = await caches.open('transformers-cache');
+      const entries: Record<string, { bytes: number; sha256: string }> = {};
+      for (const request of await cache.keys()) {
+        if (!request.url.endsWith('.onnx')) continue;
+        const body = await (await cache.match(request))!.arrayBuffer();
+        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
+        const sha256 = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+        entries[request.url.split('/').pop()!] = { bytes: body.byteLength, sha256 };
+      }
+      return entries;
+    });
+    expect(cached).toEqual(onDisk);
+    // And the model that was loaded scores.
+    await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+    await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+  });
+}

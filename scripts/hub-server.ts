@@ -5,13 +5,16 @@
  *
  * Failure modes for tests, chosen by repository id:
  *   test/missing-model    every file 404s
- *   test/drops-connection configs load, ONNX files stop half-way and the connection is cut
+ *   test/drops-connection configs load, ONNX files stop half-way and the connection is cut, and
+ *                         so does every request for the rest (a resume never completes)
+ *   test/cut-at-<NN>      the first download of each ONNX file is cut after NN % of its bytes;
+ *                         later requests (a Range for the rest, or the whole file) are answered
  *   test/slow-download    the fixture with ONNX files sent at about 16 MB/s, so progress shows
  * Request log for tests: GET /__requests (JSON list of paths), POST /__reset clears it.
  *
  * Usage: npx tsx scripts/hub-server.ts [--port 4180] [--model org/name=folder]…
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,11 +42,32 @@ for (const entry of values.model) {
 }
 
 const requests: string[] = [];
+/** Files of `test/cut-at-NN` already cut once (cleared by POST /__reset). */
+const cutOnce = new Set<string>();
+
+/** The fraction `test/cut-at-NN` cuts its first downloads at, or null for other repositories. */
+function cutFraction(repo: string): number | null {
+  const m = /^test\/cut-at-(\d{1,2})$/.exec(repo);
+  return m ? Number(m[1]) / 100 : null;
+}
+
+/**
+ * Sends `count` bytes of `file` from `start`, then closes the connection short of the announced
+ * length. The close is orderly (a reset could make the browser drop bytes already sent), so the
+ * browser gets exactly `count` bytes and then a network error.
+ */
+function sendAndCut(res: ServerResponse, file: string, start: number, count: number) {
+  const bytes = readFileSync(file).subarray(start, start + count);
+  res.write(bytes, () => res.socket?.end());
+}
 
 function cors(res: ServerResponse) {
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Allow-Headers', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'content-length, etag, x-linked-size');
+  res.setHeader(
+    'Access-Control-Expose-Headers',
+    'content-length, content-range, accept-ranges, etag, x-linked-size',
+  );
   res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
 }
 
@@ -58,12 +82,15 @@ const server = createServer((req, res) => {
   }
   if (url.pathname === '/__reset') {
     requests.length = 0;
+    cutOnce.clear();
     return void res.writeHead(204).end();
   }
   const rangeNote = req.headers.range ? ` (${req.headers.range})` : '';
   requests.push(`${req.method} ${url.pathname}${rangeNote}`);
   const match = /^\/([^/]+\/[^/]+)\/resolve\/[^/]+\/(.+)$/.exec(decodeURIComponent(url.pathname));
-  const dir = match ? models.get(match[1]!) : undefined;
+  const dir = match
+    ? (models.get(match[1]!) ?? (cutFraction(match[1]!) !== null ? FIXTURE_DIR : undefined))
+    : undefined;
   if (!match || !dir) return void res.writeHead(404).end('Repository not found');
   const file = normalize(join(dir, match[2]!));
   if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
@@ -78,7 +105,12 @@ const server = createServer((req, res) => {
     const end = Math.min(size - 1, range[2] ? Number(range[2]) : size - 1);
     res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
     res.setHeader('Content-Length', end - start + 1);
+    res.setHeader('ETag', `"${size}-${statSync(file).mtimeMs}"`);
     res.writeHead(206);
+    if (match[1] === 'test/drops-connection' && file.endsWith('.onnx') && start > 0) {
+      // The rest of a cut download is cut half-way again.
+      return sendAndCut(res, file, start, Math.floor((end - start + 1) / 2));
+    }
     createReadStream(file, { start, end }).pipe(res);
     return;
   }
@@ -99,6 +131,12 @@ const server = createServer((req, res) => {
     });
     stream.pipe(res);
     return;
+  }
+  const fraction = cutFraction(match[1]!);
+  const key = `${match[1]}/${match[2]}`;
+  if (fraction !== null && file.endsWith('.onnx') && !cutOnce.has(key)) {
+    cutOnce.add(key);
+    return sendAndCut(res, file, 0, Math.floor(size * fraction));
   }
   if (match[1] === 'test/drops-connection' && file.endsWith('.onnx')) {
     // Half the bytes, then the connection is cut, as a dropped network would.

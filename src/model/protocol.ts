@@ -43,6 +43,8 @@ export interface LoadedModel {
   wasmThreads: number;
   /** Model files the browser refused to keep (storage full): they run from memory this visit only. */
   notStored?: NotStoredFiles;
+  /** Times a dropped connection was continued where it stopped (HTTP Range) during the download. */
+  resumedDownloads?: number;
 }
 
 /** Downloaded files the browser cache would not take, and its reason (e.g. QuotaExceededError). */

@@ -126,6 +126,14 @@ export function ModelStatus() {
           {m.loaded.fallbackReason && (
             <span className="model-status__problem"> {m.loaded.fallbackReason}</span>
           )}
+          {(m.loaded.resumedDownloads ?? 0) > 0 && (
+            <span data-testid="download-resumed">
+              {' '}
+              The connection dropped during the download{' '}
+              {m.loaded.resumedDownloads === 1 ? 'once' : `${m.loaded.resumedDownloads} times`};
+              each time it was continued where it stopped, and every file arrived whole.
+            </span>
+          )}
         </p>
       )}
       {m.status === 'ready' && m.loaded?.notStored && (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExplainedError, explainError } from './errors.ts';
+import { DownloadCutError } from './resumable-fetch.ts';
 
 describe('explainError', () => {
   it('tells a missing file from a dropped download and from being offline', () => {
@@ -8,6 +9,11 @@ describe('explainError', () => {
     );
     expect(explainError(new TypeError('network error')).kind).toBe('download-interrupted');
     expect(explainError(new TypeError('Failed to fetch'), { offline: true }).kind).toBe('offline');
+    // A download that could not be continued after its connection dropped (resumable-fetch.ts).
+    const cut = new DownloadCutError(
+      'The download of x stopped at 30 %; the file on the host changed.',
+    );
+    expect(explainError(cut).kind).toBe('download-interrupted');
   });
 
   it('says the host could not be reached when nothing came from it, naming the host', () => {

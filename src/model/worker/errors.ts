@@ -21,7 +21,7 @@ export function explainError(
   if (error instanceof ExplainedError) return error.detail;
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const network =
-    /HostTimeoutError|Failed to fetch|NetworkError|network error|ERR_INTERNET_DISCONNECTED|Load failed/i.test(
+    /HostTimeoutError|DownloadCutError|Failed to fetch|NetworkError|network error|ERR_INTERNET_DISCONNECTED|Load failed/i.test(
       text,
     );
   if (network && !context.offline && context.host && context.nothingReceived) {

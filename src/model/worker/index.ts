@@ -20,6 +20,7 @@ import {
   ProgressTracker,
   wasmThreadsInUse,
 } from './runtime.ts';
+import type { ResumeInfo } from './resumable-fetch.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (event: ModelEvent) => scope.postMessage(event);
@@ -85,11 +86,21 @@ async function load(id: number, settings: LoadSettings) {
     post({ type: 'file-progress', progress });
   });
   modelCache.reset();
+  let resumes = 0;
+  const onResume = (info: ResumeInfo) => {
+    resumes += 1;
+    const file = info.url.split('/').slice(-2).join('/');
+    const at = Math.floor((info.from / info.total) * 100);
+    post({
+      type: 'load-stage',
+      stage: `The connection dropped at ${at} % of ${file}; continuing from there…`,
+    });
+  };
   let device = settings.device;
   let fallbackReason: string | undefined;
   let parts;
   try {
-    parts = await loadParts(settings, tracker.handle);
+    parts = await loadParts(settings, tracker.handle, onResume);
   } catch (error) {
     const explained = explainError(error, {
       offline: !navigator.onLine,
@@ -112,7 +123,7 @@ async function load(id: number, settings: LoadSettings) {
     fallbackReason = `WebGPU failed (${explained.message}); running on WASM instead.`;
     post({ type: 'load-stage', stage: 'WebGPU failed, falling back to WASM…' });
     device = 'wasm';
-    parts = await loadParts({ ...settings, device }, tracker.handle);
+    parts = await loadParts({ ...settings, device }, tracker.handle, onResume);
   }
   current = new QualityModel(parts);
   post({
@@ -130,6 +141,7 @@ async function load(id: number, settings: LoadSettings) {
       fromCache: cachedBefore.every((f) => f.cached),
       wasmThreads: wasmThreadsInUse(),
       notStored: notStoredFiles(settings),
+      ...(resumes > 0 ? { resumedDownloads: resumes } : {}),
     },
   });
 }

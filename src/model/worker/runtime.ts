@@ -25,6 +25,7 @@ import { DEFAULT_MODEL_ID, modelFileUrl, type ModelSource } from '../source.ts';
 import { fetchWithAnswerTimeout } from './answer-timeout.ts';
 import { ExplainedError } from './errors.ts';
 import { MODEL_CACHE, RecordingCache } from './model-cache.ts';
+import { fetchWithResume, type ResumeInfo } from './resumable-fetch.ts';
 
 /** onnxruntime-web files the app serves under ort/ (see vite.config.ts). */
 const ORT_MJS = 'ort/ort-wasm-simd-threaded.asyncify.mjs';
@@ -43,8 +44,14 @@ const answerTimedFetch = fetchWithAnswerTimeout(
   ANSWER_TIMEOUT_MS,
 );
 
-/** Points transformers.js at the model source and at the app's own copy of the WASM runtime. */
-export function configureRuntime(settings: Pick<LoadSettings, 'source' | 'appBase' | 'hubHost'>) {
+/**
+ * Points transformers.js at the model source and at the app's own copy of the WASM runtime; a
+ * download whose connection drops is continued where it stopped, and `onResume` told.
+ */
+export function configureRuntime(
+  settings: Pick<LoadSettings, 'source' | 'appBase' | 'hubHost'>,
+  onResume?: (info: ResumeInfo) => void,
+) {
   const wasm = env.backends.onnx.wasm;
   if (wasm) {
     wasm.wasmPaths = {
@@ -71,7 +78,7 @@ export function configureRuntime(settings: Pick<LoadSettings, 'source' | 'appBas
   // files, for one) when localModelPath is not an http(s) URL.
   env.localModelPath = new URL('models/', settings.appBase).pathname;
   env.remoteHost = settings.hubHost.endsWith('/') ? settings.hubHost : `${settings.hubHost}/`;
-  env.fetch = answerTimedFetch;
+  env.fetch = fetchWithResume(answerTimedFetch, { onResume });
 }
 
 /** Threads onnxruntime-web's WASM backend runs with (it drops to 1 when the page is not isolated). */
@@ -224,8 +231,9 @@ function findInfo(
 export async function loadParts(
   settings: LoadSettings,
   onProgress: (info: ProgressInfo) => void,
+  onResume?: (info: ResumeInfo) => void,
 ): Promise<LoadedParts> {
-  configureRuntime(settings);
+  configureRuntime(settings, onResume);
   return loadModelParts(settings.source.id, settings.dtypes, settings.device, onProgress);
 }
 
