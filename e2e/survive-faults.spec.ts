@@ -239,3 +239,37 @@ for (const percent of [30, 95]) {
     await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
   });
 }
+
+test('the GPU device lost mid-score: the app says so, loads the model on a new device and scores @webgpu', async ({
+  page,
+}) => {
+  await openApp(page, { maxTokens: '4', device: 'webgpu', model: 'local:llava-onevision-fixture' });
+  await expect(page.getByTestId('model-ready')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('model-backend')).toHaveText('WebGPU');
+  const model = await workerNamed(page, 'model');
+  // The device onnxruntime-web uses is the one its next GPU work is recorded on: destroy it then,
+  // in the middle of the photo's score, as a GPU reset would take it away.
+  await model.evaluate(() => {
+    const proto = GPUDevice.prototype;
+    const original = proto.createCommandEncoder;
+    proto.createCommandEncoder = function (this: GPUDevice, ...args) {
+      proto.createCommandEncoder = original;
+      setTimeout(() => this.destroy(), 0);
+      return original.apply(this, args);
+    };
+  });
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+
+  await expect(page.getByTestId('model-notice')).toContainText(
+    'The GPU device running the model was lost (destroyed',
+    { timeout: 120_000 },
+  );
+  await expect(page.getByTestId('model-notice')).toContainText(
+    'The model was loaded again on a new GPU device.',
+  );
+  await expect(page.getByTestId('model-ready')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('model-backend')).toHaveText('WebGPU');
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/, { timeout: 120_000 });
+  await expect(page.getByTestId('score-meta')).toContainText('WebGPU');
+  await expect.poll(() => isGone(model)).toBe('gone');
+});

@@ -179,6 +179,14 @@ export class WorkerBridge<Req extends Message, Ev extends Message> {
     });
   }
 
+  /**
+   * Replaces a worker that says it can no longer work (its GPU device lost), as if it had crashed:
+   * calls it had not started go to a fresh one, started ones fail (or run again if `retry`).
+   */
+  replace(reason: BridgeError): void {
+    if (this.port) this.restart(reason);
+  }
+
   /** Ends every call with `error` and stops the worker; the next call starts a fresh one. */
   terminate(error: BridgeError = cancelledError()): void {
     this.port?.terminate();

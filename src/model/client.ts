@@ -139,6 +139,8 @@ export interface ModelClientOptions {
 export class ModelClient implements ModelService {
   private readonly bridge: WorkerBridge<ModelRequest, ModelEvent>;
   private hangMs: number;
+  /** Set when the worker reported its GPU device lost, until the restart it causes is told. */
+  private gpuLost = false;
 
   constructor(onEvent: (event: ModelEvent) => void, options: ModelClientOptions = {}) {
     this.hangMs = options.hangMs ?? HANG_MS;
@@ -147,14 +149,24 @@ export class ModelClient implements ModelService {
       cancel: (id) => ({ type: 'cancel', id }),
       failure: (event) => (event.type === 'failed' ? new ModelCallError(event.error) : null),
       isProgress: (event) => PROGRESS_EVENTS.has(event.type),
-      onEvent: (event) => onEvent(event),
-      onRestart: (reason) =>
+      onEvent: (event) => {
+        if (event.type !== 'device-lost') return onEvent(event);
+        this.gpuLost = true;
+        const detail = event.message ? `${event.reason}: ${event.message}` : event.reason;
+        this.bridge.replace(
+          new BridgeError('crashed', `The GPU device running the model was lost (${detail}).`),
+        );
+      },
+      onRestart: (reason) => {
+        const gpu = this.gpuLost;
+        this.gpuLost = false;
         options.onCrash?.({
-          kind: 'unknown',
+          kind: gpu ? 'webgpu' : 'unknown',
           message: reason.message,
           advice:
             'The model is loaded again by itself. If it keeps crashing, choose a smaller precision or WASM.',
-        }),
+        });
+      },
       crashMessage: (detail) => `The model worker stopped (${detail}).`,
     });
   }

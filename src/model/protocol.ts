@@ -222,6 +222,8 @@ export type ModelEvent =
   | { type: 'attribute-rated'; id: number; rating?: AttributeRatingResult; check?: CheckResult }
   | { type: 'attributes-rated'; id: number; result: AttributesResult }
   | { type: 'cache-status'; id: number; status: PromptCacheStatus }
+  /** The GPU device the model ran on was lost; the worker's model is unusable (the page replaces it). */
+  | { type: 'device-lost'; reason: string; message: string }
   /** A generation was asked without pixels for a photo whose features the worker no longer holds. */
   | { type: 'needs-image'; id: number }
   | { type: 'failed'; id: number; error: ModelError };

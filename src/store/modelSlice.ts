@@ -177,6 +177,8 @@ export const createModelSlice =
     /** Reloads after a crash, done by the app itself; past `AUTO_RELOADS` the person is asked. */
     let autoReloads = 0;
     const AUTO_RELOADS = 3;
+    /** Times the GPU device under the model was lost this visit. */
+    let gpuLosses = 0;
 
     modelHandlers.onEvent = (event: ModelEvent) => {
       if (event.type === 'file-progress') {
@@ -204,7 +206,20 @@ export const createModelSlice =
       patch({ status: 'failed', error, loaded: null });
       if (wasReady && filesKept && autoReloads < AUTO_RELOADS) {
         autoReloads += 1;
-        patch({ notice: `${error.message} It was loaded again by itself.` });
+        if (error.kind === 'webgpu') {
+          // The GPU device was lost. Once is usually a reset: load again on a new device. A second
+          // time, the GPU is not to be relied on this visit: the same files run on WASM.
+          gpuLosses += 1;
+          const onWasm = gpuLosses >= 2 && get().model.device === 'webgpu';
+          if (onWasm) patch({ device: 'wasm' });
+          patch({
+            notice: onWasm
+              ? `${error.message} It happened again, so the model was loaded on WASM (CPU) instead.`
+              : `${error.message} The model was loaded again on a new GPU device.`,
+          });
+        } else {
+          patch({ notice: `${error.message} It was loaded again by itself.` });
+        }
         void get().startModel();
       }
     };

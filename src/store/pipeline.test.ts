@@ -3,6 +3,7 @@
  * worker bridge, and the real queues, with a fake pixels worker and a fake model (store/testing/).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Capabilities } from '../model/precision.ts';
 import { createAppStore } from './index.ts';
 import { MAPS_KEPT } from './pixelsSlice.ts';
 import {
@@ -288,6 +289,41 @@ describe('photo pipeline', () => {
     await until(() => scoresOfB() === 3, 2000, 'b tried again');
     model.scores.at(-1)!.done.resolve((await import('./testing/fakes.ts')).fakeScore(4));
     await until(() => store.getState().scores[b]?.status === 'done', 2000, 'b done');
+  });
+
+  it('a lost GPU device loads the model again on WebGPU, and on WASM when it is lost again', async () => {
+    const fakes = fakeServices();
+    const { model } = fakes;
+    const withGpu: Capabilities = {
+      webgpu: true,
+      shaderF16: false,
+      crossOriginIsolated: true,
+      threads: 2,
+    };
+    Object.assign(model, { probe: async () => withGpu });
+    const store = createAppStore(fakes.services);
+    await store.getState().initModel(params('?device=webgpu'));
+    if (store.getState().model.status === 'needs-consent') await store.getState().startModel();
+    await until(() => store.getState().model.status === 'ready', 2000, 'ready');
+    const lost = {
+      kind: 'webgpu' as const,
+      message: 'The GPU device running the model was lost (destroyed: Device was destroyed.).',
+      advice: '',
+    };
+    model.handlers!.onCrash(lost);
+    await until(() => model.loads.length === 2, 2000, 'loaded again');
+    expect(model.loads[1]!.settings.device).toBe('webgpu');
+    expect(store.getState().model.notice).toBe(
+      `${lost.message} The model was loaded again on a new GPU device.`,
+    );
+    await until(() => store.getState().model.status === 'ready', 2000, 'ready again');
+    model.handlers!.onCrash(lost);
+    await until(() => model.loads.length === 3, 2000, 'loaded a third time');
+    expect(model.loads[2]!.settings.device).toBe('wasm');
+    expect(model.loads[2]!.settings.dtypes).toEqual(model.loads[0]!.settings.dtypes);
+    expect(store.getState().model.notice).toMatch(
+      /It happened again, so the model was loaded on WASM/,
+    );
   });
 
   it('reads the hang limit from the link and says so', async () => {

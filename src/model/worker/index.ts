@@ -13,6 +13,7 @@ import { generateText } from './generation.ts';
 import { bitmapToRawImage } from './image.ts';
 import { QualityModel } from './quality-model.ts';
 import {
+  gpuDeviceInUse,
   inspectFiles,
   loadParts,
   modelCache,
@@ -26,6 +27,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (event: ModelEvent) => scope.postMessage(event);
 
 let current: QualityModel | null = null;
+/** Settles when the GPU device of the current model is lost (null on WASM). */
+let gpuLost: Promise<GPUDeviceLostInfo> | null = null;
 const cancelled = new Set<number>();
 /**
  * Two lanes: scores and text generation. A score never waits behind a long description: its
@@ -55,6 +58,9 @@ function enqueue(
     try {
       await task();
     } catch (error) {
+      // A run that failed because the GPU device was lost is not answered: the page replaces
+      // this worker when it hears of the loss, and the call is then retried or marked there.
+      if (gpuLost && (await settlesWithin(gpuLost, 500))) return;
       // The raw error stays in the console for bug reports; the UI shows the explanation.
       console.error('[model worker]', error);
       post({ type: 'failed', id, error: explainError(error, { offline: !navigator.onLine }) });
@@ -69,11 +75,37 @@ function enqueue(
   }
 }
 
+/** Whether `promise` settles within `ms`. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms)),
+  ]);
+}
+
+/**
+ * Tells the page when the GPU device under `model` is lost (a driver reset, the GPU removed, the
+ * browser reclaiming it). onnxruntime-web cannot move its sessions to a new device, so the page
+ * replaces this worker and loads the model again (on a fresh device, or on WASM).
+ */
+async function watchGpu(model: QualityModel) {
+  const device = await gpuDeviceInUse();
+  if (!device || current !== model) return;
+  gpuLost = device.lost;
+  void device.lost.then((info) => {
+    // A model replaced or disposed by a load frees its device on purpose: not a loss.
+    if (current !== model) return;
+    console.error('[model worker] GPU device lost:', info.reason, info.message);
+    post({ type: 'device-lost', reason: info.reason ?? 'unknown', message: info.message });
+  });
+}
+
 async function load(id: number, settings: LoadSettings) {
   const started = performance.now();
   current?.caches.clear();
   current?.parts.model.dispose();
   current = null;
+  gpuLost = null;
   const cachedBefore = await inspectFiles(
     settings.source,
     settings.dtypes,
@@ -126,6 +158,7 @@ async function load(id: number, settings: LoadSettings) {
     parts = await loadParts({ ...settings, device }, tracker.handle, onResume);
   }
   current = new QualityModel(parts);
+  if (device === 'webgpu') await watchGpu(current);
   post({
     type: 'loaded',
     id,

@@ -81,6 +81,20 @@ export function configureRuntime(
   env.fetch = fetchWithResume(answerTimedFetch, { onResume });
 }
 
+/**
+ * The GPU device onnxruntime-web runs the model on: its WebGPU backend records it in its
+ * environment (`env.webgpu.device`, reached through transformers.js's `env.backends.onnx`) once
+ * its first WebGPU session exists. Null before that, or when the model runs on WASM.
+ */
+export async function gpuDeviceInUse(): Promise<GPUDevice | null> {
+  const ort = env.backends.onnx as { webgpu?: { device?: GPUDevice | Promise<GPUDevice> } };
+  try {
+    return (await ort.webgpu?.device) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** Threads onnxruntime-web's WASM backend runs with (it drops to 1 when the page is not isolated). */
 export function wasmThreadsInUse(): number {
   return env.backends.onnx.wasm?.numThreads ?? 1;
