@@ -135,12 +135,19 @@ describe('WorkerBridge', () => {
   });
 
   it('renews the hang timeout with each progress event', async () => {
-    const b = bridge();
-    const ticks: Ev[] = [];
-    await expect(
-      work(b, 'tick', { hangMs: 25, onProgress: (e) => ticks.push(e) }),
-    ).resolves.toMatchObject({ type: 'done' });
-    expect(ticks).toHaveLength(5);
+    // Fake timers: the ticks come exactly 10 ms apart however busy the machine is (with real
+    // timers a loaded machine delayed one past the 25 ms limit).
+    vi.useFakeTimers();
+    try {
+      const b = bridge();
+      const ticks: Ev[] = [];
+      const run = work(b, 'tick', { hangMs: 25, onProgress: (e) => ticks.push(e) });
+      await vi.advanceTimersByTimeAsync(200);
+      await expect(run).resolves.toMatchObject({ type: 'done' });
+      expect(ticks).toHaveLength(5);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a hung call fails alone: the worker is replaced and the queued calls finish on the new one', async () => {
