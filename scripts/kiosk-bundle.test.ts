@@ -11,13 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelFolderProblem } from './kiosk-bundle.ts';
-import { FIXTURE_MODEL_ID } from './model-graphs/fixture-model.ts';
-
-const E2E_FIXTURE_DIR = resolve('public/models', FIXTURE_MODEL_ID);
 
 describe('modelFolderProblem', () => {
-  it('accepts the fixture model and names what a folder lacks', () => {
-    expect(modelFolderProblem(E2E_FIXTURE_DIR)).toBeNull();
+  it('accepts a folder in the Hub layout and names what a folder lacks', () => {
     const empty = mkdtempSync(join(tmpdir(), 'kiosk-model-'));
     expect(modelFolderProblem(empty)).toMatch(/has no config\.json/);
     expect(modelFolderProblem(join(empty, 'nope'))).toMatch(/is not a folder/);
@@ -27,6 +23,9 @@ describe('modelFolderProblem', () => {
     mkdirSync(join(empty, 'onnx'));
     writeFileSync(join(empty, 'onnx', 'vision_encoder.onnx'), '');
     expect(modelFolderProblem(empty)).toMatch(/no embed_tokens/);
+    writeFileSync(join(empty, 'onnx', 'embed_tokens_quantized.onnx'), '');
+    writeFileSync(join(empty, 'onnx', 'decoder_model_merged_q4.onnx'), '');
+    expect(modelFolderProblem(empty)).toBeNull();
   });
 });
 
