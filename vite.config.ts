@@ -150,6 +150,13 @@ function offlineServiceWorker(): Plugin {
     generateBundle(_options, bundle) {
       const sw = bundle['sw.js'];
       if (!sw || sw.type !== 'chunk') return;
+      // A service worker script cannot import: a module shared with the page would become a
+      // chunk it imports, and the worker would fail to start (no offline, no isolation).
+      if (sw.imports.length > 0 || sw.dynamicImports.length > 0) {
+        this.error(
+          `sw.js imports ${[...sw.imports, ...sw.dynamicImports].join(', ')}: a module the page also imports (${sw.moduleIds.filter((id) => !id.includes('service-worker')).join(', ')}). Keep the service worker's modules apart from the page's.`,
+        );
+      }
       const files = [...Object.keys(bundle), ...publicFiles]
         // onnxruntime-web's own reference to its WASM makes Vite emit an unused copy under
         // assets/; the app loads the one under ort/ (wasmPaths), so only that one is kept.

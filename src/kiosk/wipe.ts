@@ -5,7 +5,6 @@
  * shared result). The model's files are never touched, so the next visitor does not wait for it.
  */
 import { MODEL_CACHE } from '../model/worker/model-cache.ts';
-import { APP_CACHE_PREFIX } from '../offline/worker/app-caches.ts';
 import { ISOLATION_RELOAD_FLAG } from '../offline/isolation.ts';
 
 /** What was wiped, for the debug attribute and the operator. */
@@ -15,9 +14,16 @@ export interface WipeReport {
   storageKeys: number;
 }
 
+/**
+ * The prefix of the service worker's caches of the app's own files (offline/worker/app-caches.ts's
+ * APP_CACHE_PREFIX, equal by wipe.test.ts). Not imported: a module the page shares with the
+ * service worker becomes a shared chunk, and a service worker cannot import one.
+ */
+export const APP_FILES_CACHE_PREFIX = 'quality-lens-app-';
+
 /** Cache buckets that belong to the kiosk itself, not to a visitor. */
 export function isKioskOwnCache(name: string): boolean {
-  return name === MODEL_CACHE || name.startsWith(APP_CACHE_PREFIX);
+  return name === MODEL_CACHE || name.startsWith(APP_FILES_CACHE_PREFIX);
 }
 
 function clearWebStorage(storage: Storage | undefined, keep: readonly string[]): number {
