@@ -34,6 +34,8 @@ if (pin !== undefined) {
   process.exit(0);
 }
 
+// Its own small table rather than scripts/static-server.ts's: this file is copied alone into the
+// bundle and runs on a kiosk with plain Node, no TypeScript and no packages.
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
