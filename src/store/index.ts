@@ -8,6 +8,7 @@ import { createContext, createElement, useContext, type ReactNode } from 'react'
 import { createStore, useStore, type StoreApi } from 'zustand';
 import { createAttributesSlice, type AttributesSlice } from './attributesSlice.ts';
 import { createChatSlice, type ChatSlice } from './chatSlice.ts';
+import { createCullSlice, type CullSlice } from './cullSlice.ts';
 import { createModelSlice, type ModelSlice } from './modelSlice.ts';
 import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
 import { Pipeline } from './pipeline.ts';
@@ -23,7 +24,8 @@ export type AppState = PhotosSlice &
   ChatSlice &
   AttributesSlice &
   UpdateSlice &
-  StorageSlice;
+  StorageSlice &
+  CullSlice;
 
 /** What every slice is built with: the services, the photo pipeline and the model client. */
 export interface StoreContext {
@@ -54,6 +56,7 @@ export function createAppStore(services: AppServices): AppStore {
     ...createAttributesSlice(context)(...a),
     ...createUpdateSlice(context)(...a),
     ...createStorageSlice(context)(...a),
+    ...createCullSlice(context)(...a),
   }));
   state = store.getState;
   return Object.assign(store, { pipeline });

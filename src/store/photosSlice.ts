@@ -176,6 +176,7 @@ export const createPhotosSlice =
         get().forgetPhotoChat(photoId);
         get().forgetPhotoModelState(photoId);
         get().forgetPhotoAttributes(photoId);
+        get().forgetPhotoMarks(photoId);
         set((s) => {
           const photos = { ...s.photos };
           delete photos[photoId];
