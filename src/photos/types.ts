@@ -1,3 +1,4 @@
+import type { ShootFiles } from '../cull/shoot-files.ts';
 import type { ExifSummary } from '../pixels/protocol.ts';
 
 /** A photo the person added, as the UI knows it. Pixels live in photos/bitmaps.ts, not here. */
@@ -18,4 +19,6 @@ export interface PhotoRecord {
   exif?: ExifSummary | null;
   /** Things worth knowing about the decode (downsampled, first frame of an animation, …). */
   notes: string[];
+  /** For a photo that came in as part of a folder or many files: the files that make it. */
+  shoot?: ShootFiles;
 }

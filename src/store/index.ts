@@ -9,6 +9,7 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import { createAttributesSlice, type AttributesSlice } from './attributesSlice.ts';
 import { createChatSlice, type ChatSlice } from './chatSlice.ts';
 import { createCullSlice, type CullSlice } from './cullSlice.ts';
+import { createGroupsSlice, type GroupsSlice } from './groupsSlice.ts';
 import { createModelSlice, type ModelSlice } from './modelSlice.ts';
 import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
 import { Pipeline } from './pipeline.ts';
@@ -25,7 +26,8 @@ export type AppState = PhotosSlice &
   AttributesSlice &
   UpdateSlice &
   StorageSlice &
-  CullSlice;
+  CullSlice &
+  GroupsSlice;
 
 /** What every slice is built with: the services, the photo pipeline and the model client. */
 export interface StoreContext {
@@ -57,6 +59,7 @@ export function createAppStore(services: AppServices): AppStore {
     ...createUpdateSlice(context)(...a),
     ...createStorageSlice(context)(...a),
     ...createCullSlice(context)(...a),
+    ...createGroupsSlice(context)(...a),
   }));
   state = store.getState;
   return Object.assign(store, { pipeline });
