@@ -5,6 +5,14 @@ import { readExif } from './exif.ts';
 import type { Rgba } from './measures/image.ts';
 import { decodeJpegPlanes, type PlanarJpeg } from './jpeg-planes.ts';
 import { orientImageData } from './orient.ts';
+import {
+  findRawPreview,
+  rawKindName,
+  rawKindOfBytes,
+  rawKindOfName,
+  withOrientation,
+  type RawKind,
+} from './raw-preview.ts';
 import { gifIsAnimated, jpegSize, PhotoRefusal, sniffPhoto, type PhotoFormat } from './sniff.ts';
 
 /** Above this many source pixels the browser decodes straight to the working size. */
@@ -237,6 +245,32 @@ const downsampledNote = (width: number, height: number, bitmap: ImageBitmap) =>
   `to ${bitmap.width} × ${bitmap.height} for viewing and measuring.`;
 
 /**
+ * A RAW file is shown, measured and scored from the largest JPEG preview the camera embedded
+ * (raw-preview.ts); its camera facts come from the RAW's own EXIF where it has one.
+ */
+async function decodeRawPreview(file: Blob, kind: RawKind): Promise<DecodedPixels> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const preview = findRawPreview(bytes, kind);
+  const rawExif = kind === 'cr3' || kind === 'raf' ? null : (await readExif(bytes)).exif;
+  const previewExif = (await readExif(preview.jpeg)).exif;
+  // The preview's own orientation wins; without one, the RAW's IFD0 says how the camera was held.
+  const orientation = preview.orientation ?? rawExif?.orientation;
+  const jpeg =
+    !previewExif?.orientation && orientation !== undefined && orientation !== 1
+      ? withOrientation(preview.jpeg, orientation)
+      : preview.jpeg;
+  const decoded = await decodeFile(
+    new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }),
+  );
+  decoded.notes.unshift(
+    `The camera's embedded preview was measured: a ${preview.width} × ${preview.height} JPEG ` +
+      `inside this ${rawKindName(kind)} file (the RAW data itself is not decoded).`,
+  );
+  const exif = rawExif ?? decoded.exif;
+  return { ...decoded, exif: exif && orientation ? { ...exif, orientation } : exif };
+}
+
+/**
  * Decodes a dropped file into an upright working copy, EXIF and notes. Refuses with a
  * PhotoRefusal (a sentence for the person) whenever the file is not a photo we can open safely.
  */
@@ -244,6 +278,8 @@ export async function decodeFile(file: Blob): Promise<DecodedPixels> {
   if (file.size === 0)
     throw new PhotoRefusal('This file is empty (0 bytes), so there is no photo in it.');
   const head = new Uint8Array(await file.slice(0, 1 << 18).arrayBuffer());
+  const rawKind = rawKindOfBytes(head) ?? rawKindOfName(file instanceof File ? file.name : '');
+  if (rawKind) return decodeRawPreview(file, rawKind);
   const sniffed = sniffPhoto(head, file.size);
   const { format } = sniffed;
   const notes: string[] = [];
