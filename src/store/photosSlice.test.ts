@@ -125,3 +125,42 @@ describe('removing every photo (the kiosk’s fresh start)', () => {
     expect(model.loads.length).toBe(loads);
   });
 });
+
+describe('adding a shoot (a folder or many files)', () => {
+  it('adds a RAW+JPEG pair as one photo with its sidecar, skips what is not a photo, and sums it up', async () => {
+    const { services } = fakeServices();
+    const store = createAppStore(services);
+    const entry = (path: string) => ({ file: photoFile(path.split('/').pop()!), path });
+    const sameFile = photoFile('IMG_2.JPG');
+    store
+      .getState()
+      .addShoot([
+        entry('shoot/IMG_1.CR3'),
+        entry('shoot/IMG_1.JPG'),
+        entry('shoot/IMG_1.xmp'),
+        { file: sameFile, path: 'shoot/IMG_2.JPG' },
+        entry('shoot/sub/DSC_9.NEF'),
+        entry('shoot/notes.txt'),
+        entry('shoot/clip.mov'),
+      ]);
+    expect(namesOf(store)).toEqual(['IMG_1.JPG', 'IMG_2.JPG', 'DSC_9.NEF']);
+    expect(store.getState().photoNotice).toBe(
+      '3 photos · 1 RAW+JPEG pair · 1 XMP sidecar · 2 skipped (1 text file, 1 video)',
+    );
+    const [pair, , raw] = store.getState().photoOrder.map((id) => store.getState().photos[id]!);
+    expect(pair!.shoot).toMatchObject({ folder: 'shoot', raw: 'IMG_1.CR3', shown: 'image' });
+    expect(pair!.shoot!.sidecars.map((f) => f.name)).toEqual(['IMG_1.xmp']);
+    expect(raw!.shoot).toMatchObject({ folder: 'shoot/sub', shown: 'raw-preview' });
+
+    await until(() => Object.values(store.getState().photos).every((p) => p.status === 'ready'));
+    const photo = (name: string) =>
+      Object.values(store.getState().photos).find((p) => p.name === name)!;
+    expect(photo('IMG_1.JPG').notes[0]).toMatch(/^RAW\+JPEG pair: IMG_1\.JPG is shown/);
+    expect(photo('IMG_2.JPG').notes).toEqual([]);
+
+    // The same folder again: nothing new, and the line says so.
+    store.getState().addShoot([{ file: sameFile, path: 'shoot/IMG_2.JPG' }]);
+    expect(store.getState().photoNotice).toBe('1 photo. Already added: IMG_2.JPG.');
+    expect(namesOf(store)).toHaveLength(3);
+  });
+});

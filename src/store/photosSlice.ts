@@ -4,6 +4,8 @@
  * Removing one aborts all of its work; nothing of it comes back.
  */
 import type { StateCreator } from 'zustand';
+import { planShoot, shootNote, shootSummary, type IncomingFile } from '../cull/intake.ts';
+import type { ShootFiles } from '../cull/shoot-files.ts';
 import type { PhotoRecord } from '../photos/types.ts';
 import { PhotoDecodeError } from '../pixels/client.ts';
 import { isCancelled } from './errors.ts';
@@ -21,6 +23,11 @@ export interface PhotosSlice {
    * `photoNotice` says so.
    */
   addFiles(files: readonly File[]): void;
+  /**
+   * A folder or many files: RAW+JPEG pairs become one photo, `.xmp` sidecars are kept with their
+   * photo, files that are not photos are skipped, and `photoNotice` sums it up in one line.
+   */
+  addShoot(files: readonly IncomingFile[]): void;
   selectPhoto(photoId: string): void;
   removePhoto(photoId: string): void;
   /** Removes every file that could not be opened. */
@@ -52,6 +59,12 @@ export function alreadyAddedNotice(names: readonly string[]): string | null {
   const more = names.length > 3 ? ` and ${names.length - 3} more` : '';
   return `Already added: ${shown}${more}.`;
 }
+
+/** What a photo's shoot files add to its notes (which file of a RAW+JPEG pair was measured). */
+const notesOfShoot = (shoot: ShootFiles | undefined): string[] => {
+  const note = shoot ? shootNote(shoot) : null;
+  return note ? [note] : [];
+};
 
 export const createPhotosSlice =
   ({ services, pipeline }: StoreContext): StateCreator<AppState, [], [], PhotosSlice> =>
@@ -92,7 +105,7 @@ export const createPhotosSlice =
                 height: decoded.sourceHeight,
                 format: decoded.format,
                 exif: decoded.exif,
-                notes: decoded.notes,
+                notes: [...notesOfShoot(get().photos[id]?.shoot), ...decoded.notes],
                 thumbUrl,
               });
               get().scorePhoto(id);
@@ -155,6 +168,22 @@ export const createPhotosSlice =
           pipeline.add(photo.id, file);
           void intake(photo.id);
         }
+      },
+
+      addShoot(files) {
+        const plan = planShoot(files);
+        get().addFiles(plan.photos.map((p) => p.file));
+        // addFiles made the records at once (decoding starts later): give each its files.
+        set((s) => {
+          const photos = { ...s.photos };
+          for (const { file, shoot } of plan.photos) {
+            const id = byFingerprint.get(fileFingerprint(file));
+            const photo = id === undefined ? undefined : photos[id];
+            if (photo && !photo.shoot) photos[photo.id] = { ...photo, shoot };
+          }
+          const notice = [shootSummary(plan), s.photoNotice].filter(Boolean).join('. ');
+          return { photos, photoNotice: notice };
+        });
       },
 
       selectPhoto(photoId) {
