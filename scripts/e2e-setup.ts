@@ -14,6 +14,7 @@ const started = performance.now();
 const fixture = writeFixtureModel(E2E_FIXTURE_DIR, ['fp32', 'q4', 'q8', 'fp16']);
 await ensureTestPhotos();
 await ensureShootPhotos(SHOOT_E2E.count, SHOOT_E2E.longSide); // drop-a-shoot.spec.ts
+await (await import('./raw-samples.ts')).ensureRawSamples(); // bring-in-a-shoot.spec.ts
 await (await import('./convert/e2e-model.ts')).ensureConvertedTestModel(); // converted Q-SiT-mini stand-in
 console.log(
   `e2e set-up: fixture ${fixture.skipped ? 'up to date' : 'written'} in ${E2E_FIXTURE_DIR}, photos ready (${Math.round(performance.now() - started)} ms)`,

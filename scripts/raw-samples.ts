@@ -24,7 +24,7 @@ import { ensureTestPhotos, ladderSourcePath, photoPath } from './test-photos.ts'
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const RAW_SAMPLES_DIR = join(ROOT, '.cache', 'raw-samples');
 /** Bump when the files change, so stale caches are rebuilt. */
-const VERSION = 1;
+const VERSION = 2;
 
 /** The generated files, and the preview JPEG each one embeds (what a reader must get back). */
 export const RAW_SAMPLES = {
@@ -296,7 +296,7 @@ export async function ensureRawSamples(): Promise<void> {
   put(RAW_SAMPLES.cr3.file, await makeCr3(ladybirdPreview, 1));
 
   // The shoot: two folders, JPEGs, a RAW+JPEG pair with its STEM.xmp, a lone RAW with its
-  // STEM.EXT.xmp, and two files that are not photos.
+  // STEM.EXT.xmp, a RAW cut short, and two files that are not photos.
   const shoot = (path: string, bytes: Uint8Array | string) => {
     const full = join(RAW_SHOOT_DIR, path);
     mkdirSync(dirname(full), { recursive: true });
@@ -313,6 +313,9 @@ export async function ensureRawSamples(): Promise<void> {
   shoot('ceremony/IMG_0003.xmp', xmp(3));
   shoot('portraits/DSC_0100.NEF', readFileSync(join(RAW_SAMPLES_DIR, RAW_SAMPLES.nef.file)));
   shoot('portraits/DSC_0100.NEF.xmp', xmp(4));
+  // A copy cut short: its preview ends before the picture does, so there is nothing to show.
+  const nef = readFileSync(join(RAW_SAMPLES_DIR, RAW_SAMPLES.nef.file));
+  shoot('portraits/DSC_0101.NEF', nef.subarray(0, Math.floor(nef.length * 0.6)));
   shoot('portraits/notes.txt', 'Bride and groom at 15:00; family at 15:30.\n');
   shoot('clip.mov', Buffer.alloc(2048, 0x11));
   writeFileSync(stamp, String(VERSION));

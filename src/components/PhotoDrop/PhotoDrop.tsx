@@ -1,42 +1,47 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import {
+  canPickFolder,
+  filesOfFolder,
+  filesOfInput,
+  mayReadFolder,
+  pickFolder,
+  readDrop,
+  rememberedFolder,
+  rememberFolder,
+  type RememberedFolder,
+} from '../../cull/folder-sources.ts';
+import type { IncomingFile } from '../../cull/intake.ts';
 import { usePhotoActions } from '../../store/hooks/usePhotos.ts';
 import './PhotoDrop.css';
 
-/** Extensions offered in the file picker (browsers do not all map HEIC/TIFF to image/*). */
-const ACCEPT = 'image/*,.heic,.heif,.tif,.tiff,.avif,.webp';
+/** Extensions offered in the file picker (browsers do not all map HEIC/TIFF/RAW to image/*). */
+const ACCEPT =
+  'image/*,.heic,.heif,.tif,.tiff,.avif,.webp,.cr2,.cr3,.nef,.arw,.raf,.orf,.rw2,.dng,.xmp';
 
-/** Files from a drop, including the files inside dropped folders. */
-async function filesFromDrop(event: DragEvent): Promise<File[]> {
-  const items = [...event.dataTransfer.items];
-  const entries = items.map((item) => item.webkitGetAsEntry?.()).filter((e) => e != null);
-  if (entries.length === 0) return [...event.dataTransfer.files];
-  const files: File[] = [];
-  const walk = async (entry: FileSystemEntry): Promise<void> => {
-    if (entry.isFile) {
-      files.push(
-        await new Promise<File>((res, rej) => (entry as FileSystemFileEntry).file(res, rej)),
-      );
-    } else if (entry.isDirectory) {
-      const reader = (entry as FileSystemDirectoryEntry).createReader();
-      // readEntries returns the folder in batches until an empty one.
-      for (;;) {
-        const batch = await new Promise<FileSystemEntry[]>((res, rej) =>
-          reader.readEntries(res, rej),
-        );
-        if (batch.length === 0) break;
-        for (const child of batch) await walk(child);
-      }
-    }
-  };
-  for (const entry of entries) await walk(entry);
-  return files.filter((f) => !f.name.startsWith('.'));
-}
+/** Loose files are a shoot when RAW+JPEG pairs or sidecars may be among them. */
+const looksLikeShoot = (files: readonly IncomingFile[]) =>
+  files.some(({ file }) => /\.(cr2|cr3|nef|arw|raf|orf|rw2|dng|xmp)$/i.test(file.name));
 
-/** Where photos come in: drop (files or folders) anywhere on the page, pick, or paste. */
+/**
+ * Where photos come in: drop (files or folders) anywhere on the page, pick files or a folder, or
+ * paste. A folder (or loose RAWs and sidecars) comes in as a shoot, summed up in one line.
+ */
 export function PhotoDrop({ compact = false }: { compact?: boolean }) {
-  const { addFiles } = usePhotoActions();
+  const { addFiles, addShoot } = usePhotoActions();
   const input = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
+  const [lastFolder, setLastFolder] = useState<RememberedFolder | null>(null);
+
+  useEffect(() => {
+    // React has no prop for it: the folder input lists a folder's files with their paths.
+    folderInput.current?.setAttribute('webkitdirectory', '');
+    let live = true;
+    if (canPickFolder()) void rememberedFolder().then((h) => live && setLastFolder(h));
+    return () => {
+      live = false;
+    };
+  }, []);
 
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
@@ -65,10 +70,42 @@ export function PhotoDrop({ compact = false }: { compact?: boolean }) {
     };
   }, [addFiles]);
 
+  const addIncoming = (files: IncomingFile[], asShoot: boolean) => {
+    if (asShoot || looksLikeShoot(files)) addShoot(files);
+    else addFiles(files.map((f) => f.file).filter((f) => !f.name.startsWith('.')));
+  };
+
+  const remember = (handle: RememberedFolder) => {
+    setLastFolder(handle);
+    void rememberFolder(handle).catch(() => undefined);
+  };
+
+  const openFolder = async (handle: RememberedFolder) => {
+    remember(handle);
+    addShoot(await filesOfFolder(handle));
+  };
+
+  const chooseFolder = async () => {
+    if (!canPickFolder()) {
+      folderInput.current?.click();
+      return;
+    }
+    const handle = await pickFolder();
+    if (handle) await openFolder(handle);
+  };
+
+  /** The remembered folder, after the browser's permission prompt. */
+  const openAgain = async () => {
+    if (lastFolder && (await mayReadFolder(lastFolder))) await openFolder(lastFolder);
+  };
+
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    void filesFromDrop(e).then(addFiles);
+    void readDrop(e.dataTransfer).then(({ files, hadFolder, folder }) => {
+      addIncoming(files, hadFolder);
+      void folder.then((h) => h && remember(h));
+    });
   };
 
   return (
@@ -80,12 +117,23 @@ export function PhotoDrop({ compact = false }: { compact?: boolean }) {
         onDrop={onDrop}
       >
         {!compact && <p className="photo-drop__title">Drop photos or a folder here</p>}
-        <button type="button" onClick={() => input.current?.click()}>
-          {compact ? 'Add photos' : 'Choose photos'}
-        </button>
+        <div className="photo-drop__buttons">
+          <button type="button" onClick={() => input.current?.click()}>
+            {compact ? 'Add photos' : 'Choose photos'}
+          </button>
+          <button type="button" onClick={() => void chooseFolder()} data-testid="choose-folder">
+            {compact ? 'Add a folder' : 'Choose a folder'}
+          </button>
+          {lastFolder && (
+            <button type="button" onClick={() => void openAgain()} data-testid="open-folder-again">
+              Open {lastFolder.name} again
+            </button>
+          )}
+        </div>
         {!compact && (
           <p className="photo-drop__hint">
-            or paste one. JPEG, PNG, WebP, AVIF, GIF, TIFF, HEIC. Photos stay on this device.
+            or paste one. JPEG, PNG, WebP, AVIF, GIF, TIFF, HEIC, and RAW files (CR2, CR3, NEF, ARW,
+            RAF, ORF, RW2, DNG) by the preview the camera embedded. Photos stay on this device.
           </p>
         )}
         <input
@@ -96,7 +144,18 @@ export function PhotoDrop({ compact = false }: { compact?: boolean }) {
           hidden
           data-testid="photo-input"
           onChange={(e) => {
-            addFiles([...(e.target.files ?? [])]);
+            addIncoming(filesOfInput(e.target.files), false);
+            e.target.value = '';
+          }}
+        />
+        <input
+          ref={folderInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="folder-input"
+          onChange={(e) => {
+            addShoot(filesOfInput(e.target.files));
             e.target.value = '';
           }}
         />

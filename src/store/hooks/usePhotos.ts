@@ -27,6 +27,7 @@ export function usePhotoActions() {
   return useAppStore(
     useShallow((s) => ({
       addFiles: s.addFiles,
+      addShoot: s.addShoot,
       selectPhoto: s.selectPhoto,
       removePhoto: s.removePhoto,
       clearFailedPhotos: s.clearFailedPhotos,

@@ -1,0 +1,90 @@
+/**
+ * A photographer brings in a shoot folder: JPEGs, a RAW+JPEG pair with its sidecar, a lone RAW
+ * shown from the camera's embedded preview, a RAW cut short, a text file and a video. One line
+ * sums it up; each photo says what was measured. Pixels only (no model needed), WASM project.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import {
+  ensureRawSamples,
+  RAW_SAMPLES,
+  RAW_SAMPLES_DIR,
+  RAW_SHOOT_DIR,
+} from '../scripts/raw-samples.ts';
+import { openApp } from './support/app.ts';
+
+const strip = (page: Page) => page.getByTestId('strip-item');
+const open = async (page: Page, name: string) => {
+  await strip(page).filter({ hasText: name }).getByRole('button').first().click();
+  await expect(page.getByTestId('photo-canvas')).toHaveAttribute('aria-label', name);
+};
+
+test.beforeAll(ensureRawSamples);
+
+test('a shoot folder comes in as photos, one RAW+JPEG pair, kept sidecars and one summary line', async ({
+  page,
+}) => {
+  await openApp(page, { device: 'wasm' });
+  await page.getByTestId('folder-input').setInputFiles(RAW_SHOOT_DIR);
+
+  await expect(page.getByTestId('photo-notice')).toHaveText(
+    '5 photos · 1 RAW+JPEG pair · 2 XMP sidecars · 2 skipped (1 text file, 1 video)',
+  );
+  await expect(strip(page)).toHaveCount(5);
+  await expect(strip(page)).toContainText([
+    'IMG_0001.JPG',
+    'IMG_0002.JPG',
+    'IMG_0003.JPG',
+    'DSC_0100.NEF',
+    'DSC_0101.NEF',
+  ]);
+
+  // The pair is shown from its JPEG, and says so.
+  await open(page, 'IMG_0003.JPG');
+  await expect(page.getByTestId('photo-notes')).toContainText(
+    "RAW+JPEG pair: IMG_0003.JPG is shown, measured and scored (the camera's full-size rendering); IMG_0003.CR3 is kept with it.",
+  );
+
+  // The lone NEF is shown from its preview, upright as the camera's own orientation says (the
+  // preview itself has none), and measured.
+  await open(page, 'DSC_0100.NEF');
+  await expect(page.getByTestId('photo-notes')).toContainText(
+    "The camera's embedded preview was measured: a 1680 × 1050 JPEG inside this NEF file",
+  );
+  await expect
+    .poll(() =>
+      page.getByTestId('photo-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height]),
+    )
+    .toEqual([1050, 1680]);
+  await expect(page.getByTestId('pixel-analysis')).toBeVisible();
+
+  // The NEF cut short has no usable preview: a clear message, and the others go on.
+  await strip(page).nth(4).getByRole('button').first().click();
+  await expect(page.getByTestId('photo-error')).toContainText(
+    'This NEF file holds no embedded JPEG preview large enough to judge. Decoding the RAW data itself needs a WASM LibRaw decoder',
+  );
+});
+
+test('a CR3 and a DNG dropped as loose files are shown from their previews', async ({ page }) => {
+  await openApp(page, { device: 'wasm' });
+  const files = [RAW_SAMPLES.cr3.file, RAW_SAMPLES.dng.file].map((name) => ({
+    name,
+    bytes: [...readFileSync(join(RAW_SAMPLES_DIR, name))],
+  }));
+  const dataTransfer = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    for (const { name, bytes } of files) dt.items.add(new File([new Uint8Array(bytes)], name));
+    return dt;
+  }, files);
+  await page.getByTestId('photo-drop').dispatchEvent('drop', { dataTransfer });
+
+  await expect(page.getByTestId('photo-notice')).toHaveText('2 photos');
+  await open(page, RAW_SAMPLES.cr3.file);
+  await expect(page.getByTestId('photo-notes')).toContainText(
+    "The camera's embedded preview was measured: a 1620 × ",
+  );
+  await expect(page.getByTestId('photo-notes')).toContainText('inside this CR3 file');
+  await open(page, RAW_SAMPLES.dng.file);
+  await expect(page.getByTestId('photo-notes')).toContainText('JPEG inside this DNG file');
+});
