@@ -18,6 +18,12 @@ import {
 beforeAll(ensureRawSamples);
 
 const kinds = Object.keys(RAW_SAMPLES) as RawSampleKind[];
+/** Where each format's layout puts the preview: found there, not by the fallback scan. */
+const WHERE: Record<RawSampleKind, string> = {
+  dng: 'SubIFD strip',
+  nef: 'SubIFD',
+  cr3: 'PRVW box',
+};
 
 describe.each(kinds)('the generated %s', (kind) => {
   const sample = RAW_SAMPLES[kind];
@@ -34,6 +40,7 @@ describe.each(kinds)('the generated %s', (kind) => {
     const bytes = new Uint8Array(readFileSync(path));
     const preview = findRawPreview(bytes, rawKindOfName(sample.file)!);
     expect(Buffer.compare(Buffer.from(preview.jpeg), embedded)).toBe(0);
+    expect(preview.source).toBe(WHERE[kind]);
   });
 
   it('is recognised by ExifTool as the camera format it claims to be', () => {
