@@ -88,3 +88,46 @@ test('a CR3 and a DNG dropped as loose files are shown from their previews', asy
   await open(page, RAW_SAMPLES.dng.file);
   await expect(page.getByTestId('photo-notes')).toContainText('JPEG inside this DNG file');
 });
+
+test('a folder remembered from an earlier visit is offered again and opens with its files', async ({
+  page,
+}) => {
+  await openApp(page, { device: 'wasm' });
+  // A real directory handle without the native picker (which a test cannot drive): a folder in
+  // the origin's private file system, remembered where the picker's handle would be.
+  const files = [
+    { name: 'IMG_7.CR3', bytes: [...readFileSync(join(RAW_SAMPLES_DIR, RAW_SAMPLES.cr3.file))] },
+    { name: 'IMG_7.JPG', bytes: [...readFileSync(join(RAW_SHOOT_DIR, 'ceremony/IMG_0002.JPG'))] },
+    { name: 'notes.txt', bytes: [...Buffer.from('shot list\n')] },
+  ];
+  const canPick = await page.evaluate(async (files) => {
+    const root = await navigator.storage.getDirectory();
+    const folder = await root.getDirectoryHandle('wedding', { create: true });
+    const day = await folder.getDirectoryHandle('day one', { create: true });
+    for (const { name, bytes } of files) {
+      const writable = await (await day.getFileHandle(name, { create: true })).createWritable();
+      await writable.write(new Uint8Array(bytes));
+      await writable.close();
+    }
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('quality-lens-folders', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('handles');
+      open.onsuccess = () => {
+        const tx = open.result.transaction('handles', 'readwrite');
+        tx.objectStore('handles').put(folder, 'last-shoot');
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+    return 'showDirectoryPicker' in window;
+  }, files);
+  test.skip(!canPick, 'this browser has no directory picker, so nothing is remembered');
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Open wedding again' }).click();
+  await expect(page.getByTestId('photo-notice')).toHaveText(
+    '1 photo · 1 RAW+JPEG pair · 1 skipped (1 text file)',
+  );
+  await open(page, 'IMG_7.JPG');
+  await expect(page.getByTestId('photo-notes')).toContainText('IMG_7.CR3 is kept with it');
+});
