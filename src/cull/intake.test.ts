@@ -59,7 +59,11 @@ describe('planShoot', () => {
     expect(sidecarsOf('IMG_1.jpg')).toEqual(['IMG_1.xmp']);
     expect(sidecarsOf('IMG_2.NEF')).toEqual(['IMG_2.NEF.xmp']);
     expect(plan.sidecars).toBe(2);
-    expect(plan.skipped).toEqual([{ path: 's/IMG_9.xmp', reason: 'sidecar without its photo' }]);
+    expect(plan.skipped).toEqual([]);
+    expect(plan.orphanSidecars).toEqual(['s/IMG_9.xmp']);
+    expect(shootSummary(plan)).toBe(
+      '2 photos · 1 RAW+JPEG pair · 2 XMP sidecars · 1 XMP sidecar without its photo',
+    );
   });
 
   it('skips files that are not photos with a reason, and system files silently', () => {

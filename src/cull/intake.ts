@@ -25,11 +25,13 @@ export interface ShootPlan {
   pairs: number;
   /** Sidecars kept with a photo. */
   sidecars: number;
+  /** Sidecars whose photo was not among the files (paths): never "skipped", but said. */
+  orphanSidecars: string[];
   /** Files left out, each with a short reason (grouped in the summary). */
   skipped: { path: string; reason: SkipReason }[];
 }
 
-export type SkipReason = 'video' | 'text file' | 'sidecar without its photo' | 'not a photo';
+export type SkipReason = 'video' | 'text file' | 'not a photo';
 
 const RAW = new Set(['cr2', 'cr3', 'nef', 'arw', 'raf', 'orf', 'rw2', 'dng']);
 /** What the pixels worker opens (sniff.ts), by extension. */
@@ -128,6 +130,7 @@ export function planShoot(incoming: readonly IncomingFile[]): ShootPlan {
 
   // STEM.xmp belongs to the photo with that stem (RAW+JPEG share it); STEM.EXT.xmp to that file.
   let kept = 0;
+  const orphanSidecars: string[] = [];
   for (const sidecar of sidecars) {
     const inner = stemOf(sidecar.name);
     const owner =
@@ -144,7 +147,7 @@ export function planShoot(incoming: readonly IncomingFile[]): ShootPlan {
       owner.shoot.sidecars.push(sidecar.file);
       kept += 1;
     } else {
-      skipped.push({ path: sidecar.path, reason: 'sidecar without its photo' });
+      orphanSidecars.push(sidecar.path);
     }
   }
   // The order a file manager shows them in: by folder, then name, numbers compared as numbers.
@@ -153,7 +156,7 @@ export function planShoot(incoming: readonly IncomingFile[]): ShootPlan {
     (a, b) =>
       order.compare(a.shoot.folder, b.shoot.folder) || order.compare(a.file.name, b.file.name),
   );
-  return { photos, pairs, sidecars: kept, skipped };
+  return { photos, pairs, sidecars: kept, orphanSidecars, skipped };
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -163,18 +166,18 @@ export function shootSummary(plan: ShootPlan): string {
   const parts = [plural(plan.photos.length, 'photo')];
   if (plan.pairs > 0) parts.push(plural(plan.pairs, 'RAW+JPEG pair'));
   if (plan.sidecars > 0) parts.push(plural(plan.sidecars, 'XMP sidecar'));
+  if (plan.orphanSidecars.length > 0) {
+    const n = plan.orphanSidecars.length;
+    parts.push(
+      n === 1 ? '1 XMP sidecar without its photo' : `${n} XMP sidecars without their photos`,
+    );
+  }
   if (plan.skipped.length > 0) {
     const counts = new Map<SkipReason, number>();
     for (const { reason } of plan.skipped) counts.set(reason, (counts.get(reason) ?? 0) + 1);
     const why = [...counts]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .map(([reason, n]) =>
-        plural(
-          n,
-          reason,
-          reason === 'sidecar without its photo' ? 'sidecars without their photo' : undefined,
-        ),
-      )
+      .map(([reason, n]) => plural(n, reason))
       .join(', ');
     parts.push(`${plan.skipped.length} skipped (${why})`);
   }
