@@ -17,6 +17,7 @@ import { createPixelsSlice, type PixelsSlice } from './pixelsSlice.ts';
 import type { AppServices, ModelHandlers } from './services.ts';
 import { createStorageSlice, type StorageSlice } from './storageSlice.ts';
 import { createUpdateSlice, type UpdateSlice } from './updateSlice.ts';
+import { createViewSlice, type ViewSlice } from './viewSlice.ts';
 import type { ModelService } from '../model/client.ts';
 
 export type AppState = PhotosSlice &
@@ -27,7 +28,8 @@ export type AppState = PhotosSlice &
   UpdateSlice &
   StorageSlice &
   CullSlice &
-  GroupsSlice;
+  GroupsSlice &
+  ViewSlice;
 
 /** What every slice is built with: the services, the photo pipeline and the model client. */
 export interface StoreContext {
@@ -60,6 +62,7 @@ export function createAppStore(services: AppServices): AppStore {
     ...createStorageSlice(context)(...a),
     ...createCullSlice(context)(...a),
     ...createGroupsSlice(context)(...a),
+    ...createViewSlice(context)(...a),
   }));
   state = store.getState;
   return Object.assign(store, { pipeline });

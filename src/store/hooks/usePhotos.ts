@@ -36,3 +36,8 @@ export function usePhotoActions() {
     })),
   );
 }
+
+/** One photo's record, or null once it is removed. */
+export function usePhoto(photoId: string | null): PhotoRecord | null {
+  return useAppStore((s) => (photoId ? (s.photos[photoId] ?? null) : null));
+}
