@@ -16,6 +16,8 @@ import { useSharedFragment } from './share/useSharedFragment.ts';
 import { useChatActions } from './store/hooks/useChat.ts';
 import { useModelActions } from './store/hooks/useModel.ts';
 import { useSelectedPhoto } from './store/hooks/usePhotos.ts';
+import { useIsShoot, useViewMode } from './store/hooks/useCullView.ts';
+import { ShootViews } from './cull/components/ShootViews.tsx';
 import { isKioskMode } from './kiosk/config.ts';
 
 /** The kiosk (docs/KIOSK.md) is its own chunk: the everyday app never loads it. */
@@ -39,6 +41,8 @@ function DeskApp() {
   const { initModel } = useModelActions();
   const { initChat } = useChatActions();
   const photo = useSelectedPhoto();
+  const isShoot = useIsShoot();
+  const viewMode = useViewMode();
   const sharedFragment = useSharedFragment();
   const started = useRef(false);
 
@@ -52,6 +56,29 @@ function DeskApp() {
   }, [initModel, initChat, sharedFragment]);
 
   if (sharedFragment !== null) return <SharedResultView fragment={sharedFragment} />;
+
+  // The single-photo view: the whole app for one photo, the loupe of a shoot.
+  const loupe = photo ? (
+    <>
+      <div className="app__photo-column">
+        <PhotoView photo={photo} />
+        {photo.status === 'ready' && <PixelAnalysis photo={photo} />}
+      </div>
+      {photo.status === 'ready' && (
+        <div className="app__model-column">
+          <ScoreCard photo={photo} />
+          <AttributePanel photoId={photo.id} />
+          <SharePanel key={`share-${photo.id}`} photo={photo} />
+          <Description photoId={photo.id} />
+          <Chat key={`chat-${photo.id}`} photoId={photo.id} />
+        </div>
+      )}
+    </>
+  ) : (
+    <p className="app__empty">
+      Add a photo to see its quality score, the five level probabilities and why.
+    </p>
+  );
 
   return (
     <div className="app">
@@ -72,30 +99,10 @@ function DeskApp() {
         <aside className="app__photos">
           <PhotoDrop compact={photo !== null} />
           <WorkProgress />
-          <PhotoStrip />
+          {viewMode === 'loupe' && <PhotoStrip />}
         </aside>
-        <main className="app__main">
-          {photo ? (
-            <>
-              <div className="app__photo-column">
-                <PhotoView photo={photo} />
-                {photo.status === 'ready' && <PixelAnalysis photo={photo} />}
-              </div>
-              {photo.status === 'ready' && (
-                <div className="app__model-column">
-                  <ScoreCard photo={photo} />
-                  <AttributePanel photoId={photo.id} />
-                  <SharePanel key={`share-${photo.id}`} photo={photo} />
-                  <Description photoId={photo.id} />
-                  <Chat key={`chat-${photo.id}`} photoId={photo.id} />
-                </div>
-              )}
-            </>
-          ) : (
-            <p className="app__empty">
-              Add a photo to see its quality score, the five level probabilities and why.
-            </p>
-          )}
+        <main className={`app__main${isShoot ? ' app__main--shoot' : ''}`}>
+          {isShoot ? <ShootViews loupe={<div className="app__loupe">{loupe}</div>} /> : loupe}
         </main>
       </div>
     </div>

@@ -1,0 +1,132 @@
+/** The shoot's view switcher, sort and filters, and how many photos the filter lets through. */
+import { LABELS } from '../../components/PixelAnalysis/measureRows.ts';
+import { useCullActions, useViewSettings } from '../../store/hooks/useCullView.ts';
+import { isFilterOff, type CullFilter, type SortKey, type ViewMode } from '../view.ts';
+
+const MODES: { mode: ViewMode; label: string; key: string }[] = [
+  { mode: 'grid', label: 'Grid', key: 'G' },
+  { mode: 'loupe', label: 'Loupe', key: 'E' },
+  { mode: 'compare', label: 'Compare', key: 'C' },
+];
+
+const SORTS: { key: SortKey; label: string }[] = [
+  { key: 'added', label: 'Order added' },
+  { key: 'score', label: 'Score' },
+  { key: 'taken', label: 'Capture time' },
+  { key: 'name', label: 'File name' },
+  ...LABELS.map(([key, label]) => ({ key: `measure:${key}` as SortKey, label })),
+];
+
+const CHECKS: { key: keyof CullFilter; label: string }[] = [
+  { key: 'picked', label: 'Picked' },
+  { key: 'rejected', label: 'Rejected' },
+  { key: 'blurry', label: 'Blurry' },
+  { key: 'clipped', label: 'Clipped highlights' },
+  { key: 'bestOnly', label: 'Best of each group only' },
+];
+
+export function CullToolbar({
+  mode,
+  shown,
+  total,
+  onMode,
+}: {
+  mode: ViewMode;
+  shown: number;
+  total: number;
+  onMode(mode: ViewMode): void;
+}) {
+  const { sort, filter } = useViewSettings();
+  const { setSort, setFilter, clearFilter, setHelpOpen } = useCullActions();
+  const score = (end: 'scoreMin' | 'scoreMax', value: string) => {
+    const n = Number(value);
+    if (value !== '' && Number.isFinite(n)) setFilter({ [end]: Math.min(5, Math.max(1, n)) });
+  };
+  return (
+    <div className="cull-toolbar" data-testid="cull-toolbar">
+      <div className="cull-toolbar__modes" role="group" aria-label="View">
+        {MODES.map((m) => (
+          <button
+            key={m.mode}
+            type="button"
+            aria-pressed={mode === m.mode}
+            onClick={() => onMode(m.mode)}
+            aria-keyshortcuts={m.key}
+          >
+            {m.label} <kbd aria-hidden="true">{m.key}</kbd>
+          </button>
+        ))}
+      </div>
+      <label className="cull-toolbar__sort">
+        Sort by{' '}
+        <select
+          value={sort.key}
+          onChange={(e) => setSort(e.target.value as SortKey)}
+          data-testid="sort-key"
+        >
+          {SORTS.map((s) => (
+            <option key={s.key} value={s.key}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        onClick={() => setSort(sort.key, !sort.descending)}
+        data-testid="sort-direction"
+      >
+        {sort.descending ? 'High to low ↓' : 'Low to high ↑'}
+      </button>
+      <fieldset className="cull-toolbar__filters">
+        <legend>Show only</legend>
+        {CHECKS.map((c) => (
+          <label key={c.key}>
+            <input
+              type="checkbox"
+              checked={filter[c.key] as boolean}
+              onChange={(e) => setFilter({ [c.key]: e.target.checked })}
+              data-testid={`filter-${c.key}`}
+            />{' '}
+            {c.label}
+          </label>
+        ))}
+        <label>
+          Score from{' '}
+          <input
+            type="number"
+            min={1}
+            max={5}
+            step={0.1}
+            value={filter.scoreMin}
+            onChange={(e) => score('scoreMin', e.target.value)}
+            data-testid="filter-score-min"
+          />
+        </label>
+        <label>
+          to{' '}
+          <input
+            type="number"
+            min={1}
+            max={5}
+            step={0.1}
+            value={filter.scoreMax}
+            onChange={(e) => score('scoreMax', e.target.value)}
+            data-testid="filter-score-max"
+          />
+        </label>
+        {!isFilterOff(filter) && (
+          <button type="button" onClick={clearFilter}>
+            Show all
+          </button>
+        )}
+      </fieldset>
+      <p className="cull-toolbar__count" role="status" data-testid="shown-count">
+        {shown === total ? `${total} photos` : `${shown} of ${total} photos`}
+      </p>
+      <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
+        Keyboard shortcuts <kbd aria-hidden="true">?</kbd>
+      </button>
+    </div>
+  );
+}
