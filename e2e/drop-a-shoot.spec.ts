@@ -41,6 +41,8 @@ test('100 photos dropped at once are all measured and scored, with memory held t
   await pickPhotos(page, ...photos);
 
   await expect(progress(page)).toHaveAttribute('data-total', '100');
+  // A shoot opens in the grid; the loupe has the strip of photos beside the one on screen.
+  await page.getByRole('button', { name: 'Loupe' }).click();
   // The page stays usable while the batch is worked through: another photo can be opened.
   await page.getByTestId('strip-item').nth(50).getByRole('button').first().click();
   await expect(page.getByTestId('photo-canvas')).toHaveAttribute('aria-label', 'shoot-0051.jpg');

@@ -86,7 +86,9 @@ test(`${CASES} fuzzed files end in a result or a clear message, and the app keep
   }
   const elapsed = Date.now() - started;
 
-  // Every refusal is a sentence for a person, never a bare internal error.
+  // Every refusal is a sentence for a person, never a bare internal error. The strip beside the
+  // loupe lists every file (the grid shows only the rows in view).
+  await page.getByRole('button', { name: 'Loupe' }).click();
   const outcomes = await page.getByTestId('strip-item').evaluateAll((items) =>
     items.map((li) => ({
       name: li.querySelector('.photo-strip__name')?.textContent ?? '',

@@ -1,0 +1,204 @@
+/**
+ * The grid benchmark: the real app (production build) in headless Chromium with N small photos
+ * picked at once; once every photo is measured, it counts the page's DOM elements and the grid
+ * cells in it, then scrolls the grid from top to bottom (120 px a frame, a quick flick) while a
+ * PerformanceObserver records the main thread's long tasks (over 50 ms). The DOM at the largest N
+ * over the smallest says whether the grid is really virtualised (goal: about 1).
+ *
+ *   npm run bench:grid                          # 50 and 500 photos, long side 480 px
+ *   npm run bench:grid -- --counts 50,2000
+ *
+ * No model is loaded: the figures are the grid's own, not the scoring's (cells say "Scoring…").
+ * Writes bench-results/grid-latest.{json,md}. Never judges the figures.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+import { build, preview, type UserConfig } from 'vite';
+import appConfig from '../../vite.config.ts';
+import { ensureShootPhotos } from '../shoot-photos.ts';
+import { CHROMIUM_ARGS, EXECUTABLE, freePort } from './bench.ts';
+
+/** One drop of `photos` photos, measured in the grid. */
+export interface GridRow {
+  photos: number;
+  /** Elements in the whole page, and grid cells among them, with the grid at the top. */
+  domNodes: number;
+  cellsInDom: number;
+  /** The most elements seen in any frame while scrolling. */
+  domNodesScrollingMax: number;
+  scrollMs: number;
+  frames: number;
+  longTasks: number;
+  longestTaskMs: number;
+  loadAverage: number;
+}
+
+async function measureGrid(
+  origin: string,
+  photos: string[],
+  profileRoot: string,
+): Promise<GridRow> {
+  const profile = mkdtempSync(join(profileRoot, 'grid-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: EXECUTABLE,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1600, height: 1000 },
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(origin);
+    await page.getByTestId('photo-input').setInputFiles(photos);
+    await page.waitForFunction(
+      (n) =>
+        document.querySelector('[data-testid="work-progress"]')?.getAttribute('data-measured') ===
+        n,
+      String(photos.length),
+      { timeout: 3_600_000, polling: 500 },
+    );
+    await page.getByTestId('shoot-grid').waitFor();
+    await page.waitForTimeout(500);
+    const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+    const cellsInDom = await page.getByTestId('grid-cell').count();
+    const scroll = await page.getByTestId('shoot-grid').evaluate(async (el: HTMLElement) => {
+      const durations: number[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) durations.push(entry.duration);
+      });
+      observer.observe({ type: 'longtask' });
+      const frame = () => new Promise((done) => requestAnimationFrame(done));
+      let most = 0;
+      let frames = 0;
+      const started = performance.now();
+      while (el.scrollTop + el.clientHeight < el.scrollHeight - 1) {
+        el.scrollTop += 120;
+        await frame();
+        frames++;
+        most = Math.max(most, document.getElementsByTagName('*').length);
+      }
+      const scrollMs = performance.now() - started;
+      await new Promise((done) => setTimeout(done, 300));
+      observer.disconnect();
+      return { durations, most, frames, scrollMs };
+    });
+    return {
+      photos: photos.length,
+      domNodes,
+      cellsInDom,
+      domNodesScrollingMax: scroll.most,
+      scrollMs: scroll.scrollMs,
+      frames: scroll.frames,
+      longTasks: scroll.durations.length,
+      longestTaskMs: Math.max(0, ...scroll.durations),
+      loadAverage: loadavg()[0]!,
+    };
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+export function gridMarkdown(rows: GridRow[]): string {
+  const lines = [
+    '| photos | DOM elements | grid cells in DOM | DOM max while scrolling | scroll (frames) | long tasks > 50 ms | longest | load avg |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.photos} | ${r.domNodes} | ${r.cellsInDom} | ${r.domNodesScrollingMax} | ` +
+        `${(r.scrollMs / 1000).toFixed(1)} s (${r.frames}) | ${r.longTasks} | ` +
+        `${r.longestTaskMs.toFixed(0)} ms | ${r.loadAverage.toFixed(1)} |`,
+    ),
+  ];
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (first && last && last !== first) {
+    lines.push(
+      '',
+      `DOM elements at ${last.photos} photos ÷ at ${first.photos}: **${(last.domNodes / first.domNodes).toFixed(2)}**.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Runs the drops and writes bench-results/grid-latest.{json,md}. */
+export async function runGridBench(
+  counts: number[],
+  longSide: number,
+  outDir: string,
+  log: (line: string) => void,
+): Promise<GridRow[]> {
+  const photos = await ensureShootPhotos(Math.max(...counts), longSide);
+  log(`grid: ${photos.length} photos ready`);
+  const dist = resolve('.cache/bench-grid-dist');
+  const app = appConfig as UserConfig;
+  await build({
+    ...app,
+    configFile: false,
+    logLevel: 'error',
+    publicDir: false,
+    build: { ...app.build, outDir: dist, emptyOutDir: true },
+  });
+  const port = await freePort(4196);
+  const server = await preview({
+    ...app,
+    configFile: false,
+    logLevel: 'error',
+    build: { ...app.build, outDir: dist },
+    preview: { ...app.preview, port, strictPort: true, host: 'localhost' },
+  });
+  const profileRoot = resolve('.cache/bench-profiles');
+  mkdirSync(profileRoot, { recursive: true });
+  const rows: GridRow[] = [];
+  try {
+    for (const count of counts) {
+      log(`grid: dropping ${count} photos`);
+      const row = await measureGrid(
+        `http://localhost:${port}`,
+        photos.slice(0, count),
+        profileRoot,
+      );
+      log(
+        `grid: ${count} photos: ${row.domNodes} elements, ${row.cellsInDom} cells, ${row.longTasks} long tasks while scrolling (longest ${row.longestTaskMs.toFixed(0)} ms)`,
+      );
+      rows.push(row);
+    }
+  } finally {
+    await new Promise<void>((done) => server.httpServer.close(() => done()));
+  }
+  mkdirSync(outDir, { recursive: true });
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
+  writeFileSync(
+    join(outDir, 'grid-latest.json'),
+    JSON.stringify({ at: new Date().toISOString(), machine, rows }, null, 2),
+  );
+  writeFileSync(
+    join(outDir, 'grid-latest.md'),
+    `# Grid benchmark (${new Date().toISOString()}, ${machine})\n\n${gridMarkdown(rows)}\n`,
+  );
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      counts: { type: 'string', default: '50,500' },
+      'long-side': { type: 'string', default: '480' },
+      out: { type: 'string', default: 'bench-results' },
+    },
+  });
+  const started = performance.now();
+  const log = (line: string) =>
+    console.error(
+      `[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`,
+    );
+  const counts = values.counts
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+  const rows = await runGridBench(counts, Number(values['long-side']), resolve(values.out), log);
+  console.log(gridMarkdown(rows));
+  if (rows.length !== counts.length) process.exitCode = 1;
+}
