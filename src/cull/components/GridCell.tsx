@@ -74,7 +74,7 @@ export const GridCell = memo(function GridCell({
     >
       <div className="grid-cell__thumb">
         {photo.thumbUrl ? (
-          <img src={photo.thumbUrl} alt="" draggable={false} />
+          <img src={photo.thumbUrl} alt="" draggable={false} decoding="async" />
         ) : (
           <span className="grid-cell__placeholder">
             {photo.status === 'failed' ? 'Not a photo' : 'Opening…'}
