@@ -3,7 +3,8 @@
  * shown from the camera's embedded preview, a RAW cut short, a text file and a video. One line
  * sums it up; each photo says what was measured. Pixels only (no model needed), WASM project.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
@@ -68,6 +69,14 @@ test('a shoot folder comes in as photos, one RAW+JPEG pair, kept sidecars and on
 
 test('a CR3 and a DNG dropped as loose files are shown from their previews', async ({ page }) => {
   await openApp(page, { device: 'wasm' });
+  // A folder with nothing usable in it still says why, though no photo is in the list.
+  const empty = mkdtempSync(join(tmpdir(), 'no-photos-'));
+  writeFileSync(join(empty, 'notes.txt'), 'shot list\n');
+  writeFileSync(join(empty, 'clip.mov'), Buffer.alloc(64));
+  await page.getByTestId('folder-input').setInputFiles(empty);
+  await expect(page.getByTestId('photo-notice')).toHaveText(
+    'No photos · 2 skipped (1 text file, 1 video)',
+  );
   const files = [RAW_SAMPLES.cr3.file, RAW_SAMPLES.dng.file].map((name) => ({
     name,
     bytes: [...readFileSync(join(RAW_SAMPLES_DIR, name))],

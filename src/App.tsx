@@ -4,6 +4,7 @@ import { AttributePanel } from './components/AttributePanel/AttributePanel.tsx';
 import { Description } from './components/Description/Description.tsx';
 import { ModelStatus } from './components/ModelStatus/ModelStatus.tsx';
 import { PhotoDrop } from './components/PhotoDrop/PhotoDrop.tsx';
+import { PhotoNotices } from './components/PhotoNotices/PhotoNotices.tsx';
 import { PhotoStrip } from './components/PhotoStrip/PhotoStrip.tsx';
 import { PhotoView } from './components/PhotoView/PhotoView.tsx';
 import { PixelAnalysis } from './components/PixelAnalysis/PixelAnalysis.tsx';
@@ -99,6 +100,7 @@ function DeskApp() {
         <aside className="app__photos">
           <PhotoDrop compact={photo !== null} />
           <WorkProgress />
+          <PhotoNotices />
           {viewMode === 'loupe' && <PhotoStrip />}
         </aside>
         <main className={`app__main${isShoot ? ' app__main--shoot' : ''}`}>

@@ -163,7 +163,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 /** "412 photos · 37 RAW+JPEG pairs · 3 XMP sidecars · 3 skipped (2 videos, 1 text file)". */
 export function shootSummary(plan: ShootPlan): string {
-  const parts = [plural(plan.photos.length, 'photo')];
+  const parts = [plan.photos.length === 0 ? 'No photos' : plural(plan.photos.length, 'photo')];
   if (plan.pairs > 0) parts.push(plural(plan.pairs, 'RAW+JPEG pair'));
   if (plan.sidecars > 0) parts.push(plural(plan.sidecars, 'XMP sidecar'));
   if (plan.orphanSidecars.length > 0) {

@@ -1,13 +1,7 @@
 import { memo } from 'react';
 import type { PhotoRecord } from '../../photos/types.ts';
 import { usePhotoScore } from '../../store/hooks/useModel.ts';
-import {
-  useFailedPhotoCount,
-  usePhotoActions,
-  usePhotoList,
-  usePhotoNotice,
-  useSelectedPhoto,
-} from '../../store/hooks/usePhotos.ts';
+import { usePhotoActions, usePhotoList, useSelectedPhoto } from '../../store/hooks/usePhotos.ts';
 import './PhotoStrip.css';
 
 /** One photo in the strip; re-rendered only when its own record, score or selection changes. */
@@ -62,32 +56,13 @@ const StripItem = memo(function StripItem({
   );
 });
 
-/**
- * Every photo added so far, with its score; click to reopen its result. Above it, a word about
- * files added twice and a button that clears the files that could not be opened.
- */
+/** Every photo added so far, with its score; click to reopen its result. */
 export function PhotoStrip() {
   const photos = usePhotoList();
   const selected = useSelectedPhoto();
-  const notice = usePhotoNotice();
-  const failed = useFailedPhotoCount();
-  const { clearFailedPhotos } = usePhotoActions();
   if (photos.length === 0) return null;
   return (
     <div className="photo-strip-area">
-      <p className="photo-strip__notice" role="status" data-testid="photo-notice">
-        {notice}
-      </p>
-      {failed > 0 && (
-        <button
-          type="button"
-          className="photo-strip__clear-failed"
-          onClick={clearFailedPhotos}
-          data-testid="clear-failed"
-        >
-          Clear {failed} {failed === 1 ? 'file' : 'files'} that could not be opened
-        </button>
-      )}
       <ul className="photo-strip" aria-label="Photos">
         {photos.map((photo) => (
           <StripItem key={photo.id} photo={photo} selected={photo.id === selected?.id} />
