@@ -183,6 +183,8 @@ export const fakeScore = (score = 3): ScoreResult => ({
   reusedTokens: 0,
   timings: { encodeMs: 1, prefillMs: 1, totalMs: 2 },
   recipe: 'qsit',
+  imageMode: 'fast',
+  imageTokens: 729,
 });
 
 /**
