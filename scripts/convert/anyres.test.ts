@@ -173,3 +173,16 @@ describe('anyres building blocks', () => {
     ]);
   });
 });
+
+describe('token counts Hugging Face transformers itself produced', () => {
+  it('match the image tokens transformers 5.17 used (../shared/tools/hf-reference/README.md)', () => {
+    // Measured by running transformers' LlavaOnevision processor and model on a checkpoint with
+    // the real geometry: 3,699 for a 512² picture, 1,836 for 512 × 341, 1,261 for 300 × 200 and
+    // 4,653 for a 3:1 panorama (its size is not given; 1536 × 512 and 1200 × 400 both give it).
+    const tokens = (w: number, h: number) => anyresLayout([h, w], REAL).tokens;
+    expect(tokens(512, 512)).toBe(3699);
+    expect(tokens(512, 341)).toBe(1836);
+    expect(tokens(300, 200)).toBe(1261);
+    expect(tokens(1536, 512)).toBe(4653);
+  });
+});

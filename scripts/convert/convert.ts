@@ -2,6 +2,7 @@
  * Converts a LLaVA-OneVision checkpoint (a local folder or a Hub repository) into the app's model
  * folder: the model's own configs and tokenizer (plus the few fields transformers.js needs) and
  * onnx/{vision_encoder,embed_tokens,decoder_model_merged}{suffix}.onnx in each asked precision,
+ * plus image_newline.json (the vector the reference image mode needs and no graph holds),
  * built by the one graph builder in scripts/model-graphs from the checkpoint's weights.
  *
  * The folder is assembled in `<out>.converting-<pid>` and renamed into place only when complete;
@@ -22,6 +23,7 @@ import { buildGraph, GRAPH_NAMES, graphFileName } from '../model-graphs/build.ts
 import { derived } from '../model-graphs/configs.ts';
 import { preprocessorConfigJson, TOKENIZER_CONFIG } from '../model-graphs/model-files.ts';
 import { PRECISIONS, type PrecisionName } from '../model-graphs/precisions.ts';
+import { IMAGE_NEWLINE_FILE, imageNewlineJson } from '../../src/model/image-newline.ts';
 import { checkpointWeights, ConvertError, openCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { CONFIG_FILES, downloadHubModel, type DownloadProgress } from './hub-download.ts';
 
@@ -201,6 +203,11 @@ export async function convertModel(options: ConvertOptions): Promise<ConvertResu
         );
       }
     }
+    // No graph uses image_newline; the reference image mode reads it from here.
+    put(
+      IMAGE_NEWLINE_FILE,
+      imageNewlineJson(checkpointWeights(checkpoint)('image_newline', [config.text.hidden])),
+    );
     put(
       'quality-lens-convert.json',
       json({ source: options.source, precisions, converted: new Date().toISOString() }),

@@ -32,9 +32,11 @@ function linear(
 ): Float64Array {
   const y = new Float64Array(rows * outF);
   for (let r = 0; r < rows; r++) {
+    const xAt = r * inF;
     for (let o = 0; o < outF; o++) {
-      let s = b ? (b[o] ?? 0) : 0;
-      for (let i = 0; i < inF; i++) s += (x[r * inF + i] ?? 0) * (w[o * inF + i] ?? 0);
+      const wAt = o * inF;
+      let s = b ? b[o]! : 0;
+      for (let i = 0; i < inF; i++) s += x[xAt + i]! * w[wAt + i]!;
       y[r * outF + o] = s;
     }
   }
@@ -159,17 +161,18 @@ export function referenceVisionTower(
     const scores = new Float64Array(P);
     for (let h = 0; h < heads; h++) {
       for (let i = 0; i < P; i++) {
+        const qAt = i * D + h * hd;
         for (let j = 0; j < P; j++) {
+          const kAt = j * D + h * hd;
           let s = 0;
-          for (let e = 0; e < hd; e++)
-            s += (q[i * D + h * hd + e] ?? 0) * (k[j * D + h * hd + e] ?? 0);
+          for (let e = 0; e < hd; e++) s += q[qAt + e]! * k[kAt + e]!;
           scores[j] = s / Math.sqrt(hd);
         }
         softmax(scores, 0, P);
         for (let e = 0; e < hd; e++) {
           let s = 0;
-          for (let j = 0; j < P; j++) s += (scores[j] ?? 0) * (v[j * D + h * hd + e] ?? 0);
-          attn[i * D + h * hd + e] = s;
+          for (let j = 0; j < P; j++) s += scores[j]! * v[j * D + h * hd + e]!;
+          attn[qAt + e] = s;
         }
       }
     }
@@ -316,23 +319,25 @@ export function referenceDecoder(
     present.push({ key, value, length: T });
     const attn = new Float64Array(S * t.heads * hd);
     const scores = new Float64Array(T);
+    // In the last layer only the rows whose logits are asked for matter (nothing reads the others).
+    const firstQuery =
+      l === t.layers - 1 && logitRows !== undefined ? Math.max(0, S - logitRows) : 0;
     for (let h = 0; h < t.heads; h++) {
       const g = Math.floor(h / groups);
-      for (let s = 0; s < S; s++) {
+      for (let s = firstQuery; s < S; s++) {
         const visible = before.length + s + 1; // causal: keys up to this query's position
+        const qAt = s * t.heads * hd + h * hd;
         for (let j = 0; j < visible; j++) {
+          const kAt = (g * T + j) * hd;
           let dot = 0;
-          for (let e = 0; e < hd; e++) {
-            dot += (q[s * t.heads * hd + h * hd + e] ?? 0) * (key[(g * T + j) * hd + e] ?? 0);
-          }
+          for (let e = 0; e < hd; e++) dot += q[qAt + e]! * key[kAt + e]!;
           scores[j] = dot / Math.sqrt(hd);
         }
         softmax(scores, 0, visible);
         for (let e = 0; e < hd; e++) {
           let sum = 0;
-          for (let j = 0; j < visible; j++)
-            sum += (scores[j] ?? 0) * (value[(g * T + j) * hd + e] ?? 0);
-          attn[s * t.heads * hd + h * hd + e] = sum;
+          for (let j = 0; j < visible; j++) sum += scores[j]! * value[(g * T + j) * hd + e]!;
+          attn[qAt + e] = sum;
         }
       }
     }

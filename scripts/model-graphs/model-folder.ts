@@ -1,6 +1,7 @@
 /**
- * Writes a complete transformers.js model folder (JSON files, tokenizer, onnx/*.onnx) and keeps a
- * stamp so an unchanged generator with an unchanged config does not rewrite anything.
+ * Writes a complete transformers.js model folder (JSON files, tokenizer, image_newline.json,
+ * onnx/*.onnx) and keeps a stamp so an unchanged generator with an unchanged config does not
+ * rewrite anything.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import type { LlavaOnevisionConfig } from './configs.ts';
 import { modelJsonFiles, tokenizerJson, tokenizerSourcePath } from './model-files.ts';
 import { PRECISIONS, type PrecisionName } from './precisions.ts';
 import type { WeightSource } from './weights.ts';
+import { IMAGE_NEWLINE_FILE, imageNewlineJson } from '../../src/model/image-newline.ts';
 
 /** Bump when the output changes in a way the hash cannot see (e.g. onnx-proto's encoder). */
 export const GENERATOR_VERSION = 1;
@@ -85,6 +87,8 @@ export function writeModelFolder(options: ModelFolderOptions): ModelFolderResult
     }
     for (const [name, text] of Object.entries(modelJsonFiles(config))) write(name, text);
     write('tokenizer.json', tokenizerJson());
+    // The reference image mode's newline vector (no graph holds it).
+    write(IMAGE_NEWLINE_FILE, imageNewlineJson(weights('image_newline', [config.text.hidden])));
   }
   for (const name of todo) {
     const precision = PRECISIONS[name];

@@ -4,6 +4,7 @@
  * ModelCallError the UI can explain. Events without a call (download progress, stages) go to
  * `onEvent`; a crashed or hung worker is replaced and `onCrash` says so.
  */
+import type { ImageMode } from './image-mode.ts';
 import {
   BridgeError,
   expectEvent,
@@ -54,12 +55,13 @@ export interface ModelService {
   inspect(settings: LoadSettings): Promise<ModelFileInfo[]>;
   /** Downloads and loads; aborting stops the download (the worker is replaced). */
   load(settings: LoadSettings, signal?: AbortSignal): Promise<LoadedModel>;
-  /** Scores a photo. */
+  /** Scores a photo, shown to the model in `imageMode` (fast when absent). */
   score(
     photoId: string,
     image: ImageSource,
     recipe: ScoringRecipe,
     signal?: AbortSignal,
+    imageMode?: ImageMode,
   ): Promise<ScoreResult>;
   /**
    * Generates text about a photo (a description or an answer), reporting the prompt and each
@@ -223,13 +225,14 @@ export class ModelClient implements ModelService {
     image: ImageSource,
     recipe: ScoringRecipe,
     signal?: AbortSignal,
+    imageMode: ImageMode = 'fast',
   ): Promise<ScoreResult> {
     try {
       const event = await this.bridge.call({
         prepare: async (id) => {
           const bitmap = await image();
           return {
-            message: { type: 'score', id, photoId, image: bitmap, recipe },
+            message: { type: 'score', id, photoId, image: bitmap, recipe, imageMode },
             transfer: [bitmap],
           };
         },

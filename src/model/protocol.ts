@@ -3,6 +3,7 @@
  * events are discriminated unions on `type`; a request that expects an answer carries `id`, and its
  * answer or failure carries the same `id`.
  */
+import type { ImageMode } from './image-mode.ts';
 import type { AttributeRating, YesNoCheck } from './attribute-recipes.ts';
 import type { Capabilities, Device, DtypeMap } from './precision.ts';
 import type { ChatTurn } from './prompt.ts';
@@ -64,7 +65,15 @@ export type ModelRequest =
   | { type: 'probe'; id: number }
   | { type: 'inspect'; id: number; settings: LoadSettings }
   | { type: 'load'; id: number; settings: LoadSettings }
-  | { type: 'score'; id: number; photoId: string; image: ImageBitmap; recipe: ScoringRecipe }
+  | {
+      type: 'score';
+      id: number;
+      photoId: string;
+      image: ImageBitmap;
+      recipe: ScoringRecipe;
+      /** How the photo is encoded (fast when absent); later prompts about it use the same. */
+      imageMode?: ImageMode;
+    }
   | { type: 'forget-photo'; photoId: string }
   | { type: 'cancel'; id: number }
   /** Rates the attribute panel's attributes and checks from the photo's cached prefix. */
@@ -142,6 +151,9 @@ export interface ScoreResult extends QualityScore {
   /** Milliseconds: vision encoding (0 when reused), prefill and total. */
   timings: { encodeMs: number; prefillMs: number; totalMs: number };
   recipe: string;
+  /** How the photo was encoded, and into how many image tokens. */
+  imageMode: ImageMode;
+  imageTokens: number;
 }
 
 /** The prompt caches the model worker holds, for the debug view. */

@@ -3,6 +3,7 @@
  * cancellable (a settings change mid-download cancels the old one); scores run through the
  * pipeline's score queue, the photo on screen first, and stop when their photo is removed.
  */
+import { parseImageMode, type ImageMode } from '../model/image-mode.ts';
 import type { StateCreator } from 'zustand';
 import { ModelCallError } from '../model/client.ts';
 import {
@@ -55,8 +56,8 @@ export interface PhotoScore {
   status: 'waiting' | 'scoring' | 'done' | 'failed';
   result?: ScoreResult;
   error?: ModelError;
-  /** Which model, backend and precision produced the result. */
-  by?: { modelId: string; device: Device; dtypes: DtypeMap };
+  /** Which model, backend, precision and image mode produced the result. */
+  by?: { modelId: string; device: Device; dtypes: DtypeMap; imageMode?: ImageMode };
 }
 
 export interface ModelState {
@@ -67,6 +68,8 @@ export interface ModelState {
   preset: PresetName | 'custom';
   dtypes: DtypeMap | null;
   recipe: ScoringRecipe;
+  /** How photos are shown to the model: one crop (fast) or anyres tiles (reference). */
+  imageMode: ImageMode;
   status: ModelStatus;
   files: ModelFileInfo[];
   progress: Record<string, FileProgress>;
@@ -96,6 +99,8 @@ export interface ModelSlice {
   }): Promise<void>;
   /** Queues a photo for scoring; it runs as soon as the model is ready, the photo on screen first. */
   scorePhoto(photoId: string): void;
+  /** The person picks another image mode: every scored photo is scored again in it. */
+  setImageMode(mode: ImageMode): void;
   /** Drops a removed photo's score and the model worker's copy of its image. */
   forgetPhotoModelState(photoId: string): void;
 }
@@ -281,11 +286,27 @@ export const createModelSlice =
     const runScore = async (photoId: string, signal: AbortSignal) => {
       const m = get().model;
       if (m.status !== 'ready' || !m.loaded) return;
-      const by = { modelId: m.loaded.source.id, device: m.loaded.device, dtypes: m.loaded.dtypes };
+      const by = {
+        modelId: m.loaded.source.id,
+        device: m.loaded.device,
+        dtypes: m.loaded.dtypes,
+        imageMode: m.imageMode,
+      };
       setScore(photoId, { status: 'scoring', by });
       try {
-        const result = await client.score(photoId, () => pipeline.copy(photoId), m.recipe, signal);
+        const result = await client.score(
+          photoId,
+          () => pipeline.copy(photoId),
+          m.recipe,
+          signal,
+          m.imageMode,
+        );
         if (signal.aborted) return;
+        // The mode changed while it ran: it waits to be scored again in the new one.
+        if (get().model.imageMode !== m.imageMode) {
+          setScore(photoId, { status: 'waiting' });
+          return;
+        }
         crashedOnce.delete(photoId);
         setScore(photoId, { status: 'done', result, by });
       } catch (error) {
@@ -310,6 +331,7 @@ export const createModelSlice =
         preset: 'q4',
         dtypes: null,
         recipe: QSIT_RECIPE,
+        imageMode: 'fast',
         status: 'probing',
         files: [],
         progress: {},
@@ -369,12 +391,18 @@ export const createModelSlice =
               ? defaults.preset
               : defaultRuntime({ ...caps, webgpu: device === 'webgpu' }).preset;
         const recipe = RECIPES[params.get('recipe') ?? 'qsit'] ?? QSIT_RECIPE;
+        const imageModeParam = params.get('imageMode');
+        const imageMode = parseImageMode(imageModeParam) ?? 'fast';
+        if (imageModeParam !== null && !parseImageMode(imageModeParam)) {
+          notices.push(`“${imageModeParam}” is not an image mode (fast or reference); using fast.`);
+        }
         patch({
           caps,
           source,
           hubHost,
           device,
           recipe,
+          imageMode,
           preset: custom ? 'custom' : preset,
           dtypes: custom ?? presetDtypes(preset),
           settingsProblem: custom ? null : presetProblem(preset, device, caps),
@@ -449,6 +477,16 @@ export const createModelSlice =
         crashedOnce.delete(photoId);
         setScore(photoId, { status: 'waiting' });
         queueScore(photoId);
+      },
+
+      setImageMode(mode) {
+        if (get().model.imageMode === mode) return;
+        patch({ imageMode: mode });
+        for (const [photoId, score] of Object.entries(get().scores)) {
+          if (score.status === 'scoring') continue; // sent back to waiting when it ends
+          setScore(photoId, { status: 'waiting' });
+          queueScore(photoId);
+        }
       },
 
       forgetPhotoModelState(photoId) {

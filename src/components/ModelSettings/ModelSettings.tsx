@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { IMAGE_MODE_LABELS, IMAGE_MODES, type ImageMode } from '../../model/image-mode.ts';
 import { PRESETS, presetProblem, type Device, type PresetName } from '../../model/precision.ts';
 import { formatModelSource, parseModelSource } from '../../model/source.ts';
 import { useModelActions, useModelState } from '../../store/hooks/useModel.ts';
@@ -6,7 +7,7 @@ import { useModelActions, useModelState } from '../../store/hooks/useModel.ts';
 /** Model source, backend and precision, as the person can change them. */
 export function ModelSettings() {
   const m = useModelState();
-  const { changeModelSettings } = useModelActions();
+  const { changeModelSettings, setImageMode } = useModelActions();
   const [sourceText, setSourceText] = useState(formatModelSource(m.source));
   const parsedSource = parseModelSource(sourceText.trim());
   const busy = m.status === 'loading' || m.status === 'probing' || m.status === 'inspecting';
@@ -61,6 +62,20 @@ export function ModelSettings() {
               </option>
             );
           })}
+        </select>
+      </label>
+      <label>
+        Image mode
+        <select
+          value={m.imageMode}
+          onChange={(e) => setImageMode(e.target.value as ImageMode)}
+          title="Fast: one 384 px crop (729 image tokens). Reference: the whole picture plus tiles, as the model's own code (transformers) sees it; slower, 1 000–7 500 tokens."
+        >
+          {IMAGE_MODES.map((mode) => (
+            <option key={mode} value={mode}>
+              {IMAGE_MODE_LABELS[mode]}
+            </option>
+          ))}
         </select>
       </label>
       {!parsedSource && <p className="model-settings__problem">Not a model id or local:folder.</p>}

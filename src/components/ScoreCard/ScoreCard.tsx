@@ -1,4 +1,5 @@
 import { formatDuration } from '../../lib/format.ts';
+import { IMAGE_MODE_LABELS } from '../../model/image-mode.ts';
 import { describeDtypes } from '../../model/precision.ts';
 import { tooSmallToScore } from '../../model/verdict.ts';
 import type { PhotoRecord } from '../../photos/types.ts';
@@ -73,6 +74,10 @@ export function ScoreCard({ photo }: { photo: PhotoRecord }) {
           <dd>{score.by.device === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}</dd>
           <dt>Precision</dt>
           <dd>{describeDtypes(score.by.dtypes)}</dd>
+          <dt>Image</dt>
+          <dd data-testid="score-image-mode">
+            {IMAGE_MODE_LABELS[r.imageMode ?? 'fast']}, {r.imageTokens} image tokens
+          </dd>
           <dt>Time</dt>
           <dd>
             {formatDuration(r.timings.totalMs)}

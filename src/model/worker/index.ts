@@ -226,6 +226,11 @@ function requireModel(): QualityModel {
   return current;
 }
 
+/** The reference mode sees the photo at the size it was given; the fast mode at most 1024 px. */
+function inputSide(model: QualityModel): number | undefined {
+  return model.imageMode === 'reference' ? Infinity : undefined;
+}
+
 scope.onmessage = (event: MessageEvent<ModelRequest>) => {
   const request = event.data;
   switch (request.type) {
@@ -253,9 +258,11 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
       return;
     case 'score':
       enqueue('score', request.id, async () => {
-        const image = bitmapToRawImage(request.image);
+        const model = requireModel();
+        model.imageMode = request.imageMode ?? 'fast';
+        const image = bitmapToRawImage(request.image, inputSide(model));
         request.image.close();
-        const result = await requireModel().score(request.photoId, image, request.recipe);
+        const result = await model.score(request.photoId, image, request.recipe);
         post({ type: 'scored', id: request.id, photoId: request.photoId, result });
       });
       return;
@@ -273,7 +280,8 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
               post({ type: 'needs-image', id: request.id });
               return;
             }
-            const image = encoded || !request.image ? null : bitmapToRawImage(request.image);
+            const image =
+              encoded || !request.image ? null : bitmapToRawImage(request.image, inputSide(model));
             request.image?.close();
             const result = await generateText(model, image, request.request, {
               isCancelled: () => cancelled.has(request.id),
@@ -303,7 +311,8 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
               post({ type: 'needs-image', id: request.id });
               return;
             }
-            const image = encoded || !request.image ? null : bitmapToRawImage(request.image);
+            const image =
+              encoded || !request.image ? null : bitmapToRawImage(request.image, inputSide(model));
             request.image?.close();
             await model.encode(request.photoId, image);
             const result = await rateAttributes(

@@ -11,7 +11,10 @@ import {
   renderChat,
   type ChatTurn,
 } from '../prompt.ts';
+import { packImageFeatures } from '../anyres.ts';
+import type { ImageMode } from '../image-mode.ts';
 import type { ScoreResult } from '../protocol.ts';
+import { referencePixelValues } from '../reference-image.ts';
 import { imageTokenCount } from '../processor-config.ts';
 import type { ScoringRecipe } from '../recipes.ts';
 import { scoreFromLevelLogits } from '../scoring.ts';
@@ -29,8 +32,10 @@ import {
 import type { LoadedParts } from './runtime.ts';
 
 interface EncodedPhoto {
+  /** [1, image tokens, hidden]: what replaces the prompt's image tokens. */
   features: Tensor;
   encodeMs: number;
+  mode: ImageMode;
 }
 
 /** The model methods used here (public in transformers.js, though marked internal in its docs). */
@@ -84,6 +89,11 @@ export class QualityModel {
   /** Decoder caches of photos' prefixes and conversations; a budget of 0 turns reuse off. */
   readonly caches: PromptCaches;
   private readonly prefixing = new Map<string, Promise<void>>();
+  /**
+   * How photos are encoded from now on. A photo held in the other mode is encoded again (when its
+   * pixels are given) and its prompt caches dropped.
+   */
+  imageMode: ImageMode = 'fast';
 
   constructor(
     readonly parts: LoadedParts,
@@ -111,16 +121,21 @@ export class QualityModel {
     photoId: string,
     image: RawImage | null,
   ): Promise<EncodedPhoto & { reused: boolean }> {
+    const mode = this.imageMode;
+    const inFlight = this.encoding.get(photoId);
+    if (inFlight) {
+      const encoded = await inFlight;
+      if (encoded.mode === mode) return { ...encoded, reused: true };
+    }
     const known = this.photos.get(photoId);
-    if (known) {
+    if (known && (known.mode === mode || !image)) {
       this.photos.delete(photoId);
       this.photos.set(photoId, known);
       return { ...known, reused: true };
     }
-    const inFlight = this.encoding.get(photoId);
-    if (inFlight) return { ...(await inFlight), reused: true };
+    if (known) this.forget(photoId);
     if (!image) throw new Error('No image was given for a photo the model has not seen.');
-    const job = this.encodeImage(image);
+    const job = this.encodeImage(image, mode);
     this.encoding.set(photoId, job);
     try {
       const encoded = await job;
@@ -132,7 +147,8 @@ export class QualityModel {
     }
   }
 
-  private async encodeImage(image: RawImage): Promise<EncodedPhoto> {
+  private async encodeImage(image: RawImage, mode: ImageMode): Promise<EncodedPhoto> {
+    if (mode === 'reference') return this.encodeReference(image);
     const started = performance.now();
     const { pixel_values } = (await this.parts.processor.image_processor!(image)) as {
       pixel_values: Tensor;
@@ -148,12 +164,67 @@ export class QualityModel {
         advice: 'The model files and the processor configuration do not belong together.',
       });
     }
-    return { features, encodeMs: performance.now() - started };
+    return { features, encodeMs: performance.now() - started, mode: 'fast' };
   }
 
-  /** Whether a photo's image features are held (so no image is needed to use it). */
+  /**
+   * The reference (anyres) encoding, as transformers' LLaVA-OneVision: the processor's base image
+   * and tiles (reference-image.ts) through the vision encoder in one batch, then the tiles'
+   * features laid out as one grid, unpadded, capped and given a newline row each (anyres.ts).
+   */
+  private async encodeReference(image: RawImage): Promise<EncodedPhoto> {
+    const reference = this.parts.reference;
+    if (!reference) {
+      throw new ExplainedError({
+        kind: 'bad-model',
+        message: `The reference image mode is not available for this model: ${this.parts.referenceProblem}`,
+        advice: 'Use the fast image mode, or a model folder made by the converter.',
+      });
+    }
+    const started = performance.now();
+    const { pixelValues, layout } = referencePixelValues(
+      { data: image.data, width: image.width, height: image.height, channels: image.channels },
+      reference.geometry,
+      reference.normalisation,
+    );
+    const side = reference.geometry.tileSize;
+    const pixels = new Tensor('float32', pixelValues, [layout.imageCount, 3, side, side]);
+    const perImage = await this.internals.encode_image({
+      pixel_values: this.parts.pixelType === 'float16' ? toFloat16(pixels) : pixels,
+    });
+    const [, rows = 0, hidden = 0] = perImage.dims;
+    if (rows !== layout.baseTokens || hidden !== reference.imageNewline.length) {
+      throw new ExplainedError({
+        kind: 'bad-model',
+        message: `The vision encoder gave ${rows} × ${hidden} features per image where anyres expects ${layout.baseTokens} × ${reference.imageNewline.length}.`,
+        advice: 'The model files and their configuration do not belong together.',
+      });
+    }
+    const asFloat32 = perImage.type === 'float32' ? perImage : perImage.to('float32');
+    const packed = packImageFeatures(
+      asFloat32.data as Float32Array,
+      hidden,
+      reference.imageNewline,
+      layout,
+    );
+    if (asFloat32 !== perImage) asFloat32.dispose();
+    const type = perImage.type;
+    perImage.dispose();
+    let features = new Tensor('float32', Float32Array.from(packed), [1, layout.tokens, hidden]);
+    if (type !== 'float32') {
+      const converted = features.to(type);
+      features.dispose();
+      features = converted;
+    }
+    return { features, encodeMs: performance.now() - started, mode: 'reference' };
+  }
+
+  /**
+   * Whether a photo's image features are held in the current image mode (so no image is needed
+   * to use it).
+   */
   isEncoded(photoId: string): boolean {
-    return this.photos.has(photoId);
+    return this.photos.get(photoId)?.mode === this.imageMode;
   }
 
   /** Photos whose features are held, least recently used first (debug view, tests). */
@@ -245,6 +316,8 @@ export class QualityModel {
         totalMs: performance.now() - started,
       },
       recipe: recipe.name,
+      imageMode: encoded.mode,
+      imageTokens: encoded.features.dims[1]!,
     };
   }
 

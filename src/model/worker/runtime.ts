@@ -19,7 +19,10 @@ import {
   type SessionName,
   type TensorInfo,
 } from '../precision.ts';
+import { maxTilesOf, type AnyresGeometry, type Size } from '../anyres.ts';
+import { IMAGE_NEWLINE_FILE, parseImageNewline } from '../image-newline.ts';
 import { missingProcessorFields, type ProcessorFields } from '../processor-config.ts';
+import { SIGLIP_NORMALISATION, type PixelNormalisation } from '../reference-image.ts';
 import type { FileProgress, LoadSettings, ModelFileInfo } from '../protocol.ts';
 import { DEFAULT_MODEL_ID, modelFileUrl, type ModelSource } from '../source.ts';
 import { fetchWithAnswerTimeout } from './answer-timeout.ts';
@@ -219,6 +222,85 @@ export interface LoadedParts {
   hasNumLogitsToKeep: boolean;
   /** Element type the vision encoder wants for pixel_values. */
   pixelType: string;
+  /** What the reference (anyres) image mode needs; null when this model folder lacks it. */
+  reference: ReferenceParts | null;
+  /** Why the reference image mode cannot run with this model (null when it can). */
+  referenceProblem: string | null;
+}
+
+/** The model's anyres geometry, image_newline and pixel normalisation. */
+export interface ReferenceParts {
+  geometry: AnyresGeometry;
+  imageNewline: Float32Array;
+  normalisation: PixelNormalisation;
+}
+
+/** Reads a file of the model folder as text (null when it is not there). */
+export type ReadModelFile = (file: string) => Promise<string | null>;
+
+interface AnyresConfigLike {
+  image_grid_pinpoints?: number[][];
+  vision_aspect_ratio?: string;
+  vision_config?: { image_size?: number; patch_size?: number };
+  text_config?: { hidden_size?: number };
+}
+
+/** The reference mode's parts from the model's config and image_newline.json, or why not. */
+async function referenceParts(
+  config: AnyresConfigLike,
+  processorConfig: Record<string, unknown>,
+  readModelFile: ReadModelFile | undefined,
+): Promise<ReferenceParts | string> {
+  const pinpoints = config.image_grid_pinpoints;
+  const tileSize = config.vision_config?.image_size;
+  const hidden = config.text_config?.hidden_size;
+  if (!pinpoints?.length || !tileSize || !hidden || !config.vision_aspect_ratio) {
+    return 'config.json has no anyres geometry (image_grid_pinpoints, vision_aspect_ratio).';
+  }
+  let text: string | null;
+  try {
+    text = readModelFile ? await readModelFile(IMAGE_NEWLINE_FILE) : null;
+  } catch (error) {
+    // Loading goes on without it (offline, say): only the reference mode is unavailable.
+    return `${IMAGE_NEWLINE_FILE} could not be read (${String(error)}).`;
+  }
+  if (text === null) {
+    return `This model folder has no ${IMAGE_NEWLINE_FILE}; convert the checkpoint with npm run convert to get it.`;
+  }
+  const mean = processorConfig.image_mean as number[] | undefined;
+  const std = processorConfig.image_std as number[] | undefined;
+  const rescale = processorConfig.rescale_factor as number | undefined;
+  return {
+    geometry: {
+      tileSize,
+      patchSize: config.vision_config?.patch_size ?? 14,
+      pinpoints: pinpoints.map((p): Size => [p[0]!, p[1]!]),
+      maxTiles: maxTilesOf(config.vision_aspect_ratio),
+    },
+    imageNewline: parseImageNewline(text, hidden),
+    normalisation:
+      mean?.length === 3 && std?.length === 3
+        ? {
+            rescaleFactor: rescale ?? 1 / 255,
+            mean: [mean[0]!, mean[1]!, mean[2]!],
+            std: [std[0]!, std[1]!, std[2]!],
+          }
+        : SIGLIP_NORMALISATION,
+  };
+}
+
+/** Reads model files over the network as the app serves them (404: not there). */
+export function fetchModelFile(
+  settings: Pick<LoadSettings, 'source' | 'appBase' | 'hubHost'>,
+): ReadModelFile {
+  return async (file) => {
+    const response = await fetch(
+      modelFileUrl(settings.source, file, settings.appBase, settings.hubHost),
+    );
+    if (response.status === 404 || response.status === 401) return null;
+    if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
+    return response.text();
+  };
 }
 
 interface SessionLike {
@@ -248,7 +330,13 @@ export async function loadParts(
   onResume?: (info: ResumeInfo) => void,
 ): Promise<LoadedParts> {
   configureRuntime(settings, onResume);
-  return loadModelParts(settings.source.id, settings.dtypes, settings.device, onProgress);
+  return loadModelParts(
+    settings.source.id,
+    settings.dtypes,
+    settings.device,
+    onProgress,
+    fetchModelFile(settings),
+  );
 }
 
 /**
@@ -261,6 +349,7 @@ export async function loadModelParts(
   dtypes: DtypeMap,
   device: Device | 'cpu',
   onProgress?: (info: ProgressInfo) => void,
+  readModelFile?: ReadModelFile,
 ): Promise<LoadedParts> {
   const processor = await LlavaProcessor.from_pretrained(id, { progress_callback: onProgress });
   const model = (await LlavaOnevisionForConditionalGeneration.from_pretrained(id, {
@@ -300,11 +389,21 @@ export async function loadModelParts(
       advice: 'This does not look like a LLaVA-OneVision model folder.',
     });
   }
+  const imageProcessorConfig =
+    (processor.image_processor as unknown as { config?: Record<string, unknown> } | undefined)
+      ?.config ?? {};
+  const reference = await referenceParts(
+    config as AnyresConfigLike,
+    imageProcessorConfig,
+    readModelFile,
+  );
   return {
     model,
     processor,
     processorFields,
     imageTokenId,
+    reference: typeof reference === 'string' ? null : reference,
+    referenceProblem: typeof reference === 'string' ? reference : null,
     hasNumLogitsToKeep:
       sessions.decoder_model_merged?.inputNames.includes('num_logits_to_keep') ?? false,
     pixelType: findInfo(sessions.vision_encoder?.inputMetadata, 'pixel_values')?.type ?? 'float32',

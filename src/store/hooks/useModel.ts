@@ -26,6 +26,7 @@ export function useModelActions() {
       cancelModelDownload: s.cancelModelDownload,
       changeModelSettings: s.changeModelSettings,
       scorePhoto: s.scorePhoto,
+      setImageMode: s.setImageMode,
     })),
   );
 }

@@ -3,6 +3,7 @@
  * speaks the real protocol (so the real PixelsClient and worker bridge run on it), and a model
  * service whose calls the test controls. Only the timing and the pixels are made up.
  */
+import type { ImageMode } from '../../model/image-mode.ts';
 import type {
   AttributeProgress,
   GenerationProgress,
@@ -161,6 +162,7 @@ export class FakePixelsWorker implements WorkerPort {
 interface ScoreCall {
   photoId: string;
   signal?: AbortSignal;
+  imageMode?: ImageMode;
   done: ReturnType<typeof deferred<ScoreResult>>;
 }
 
@@ -183,6 +185,8 @@ export const fakeScore = (score = 3): ScoreResult => ({
   reusedTokens: 0,
   timings: { encodeMs: 1, prefillMs: 1, totalMs: 2 },
   recipe: 'qsit',
+  imageMode: 'fast',
+  imageTokens: 729,
 });
 
 /**
@@ -244,11 +248,17 @@ export class FakeModel implements ModelService {
     const load = this.loads[index]!;
     load.done.resolve((load.done as { loaded?: LoadedModel }).loaded!);
   }
-  async score(photoId: string, image: ImageSource, _recipe: ScoringRecipe, signal?: AbortSignal) {
+  async score(
+    photoId: string,
+    image: ImageSource,
+    _recipe: ScoringRecipe,
+    signal?: AbortSignal,
+    imageMode?: ImageMode,
+  ) {
     const bitmap = await image();
     bitmap.close(); // transferred to the worker, which closes it
     const done = deferred<ScoreResult>();
-    this.scores.push({ photoId, signal, done });
+    this.scores.push({ photoId, signal, done, imageMode });
     if (!this.ignoreAbort) {
       signal?.addEventListener(
         'abort',
