@@ -142,6 +142,11 @@ export interface ScoreResult extends QualityScore {
   /** Milliseconds: vision encoding (0 when reused), prefill and total. */
   timings: { encodeMs: number; prefillMs: number; totalMs: number };
   recipe: string;
+  /**
+   * The model's image features (projector output) averaged over the image tokens: one vector of
+   * the text model's width (896 for the 0.5B model) that a photo keeps for grouping bursts.
+   */
+  imageFeatures?: Float32Array;
 }
 
 /** The prompt caches the model worker holds, for the debug view. */

@@ -16,7 +16,7 @@ import { imageTokenCount } from '../processor-config.ts';
 import type { ScoringRecipe } from '../recipes.ts';
 import { scoreFromLevelLogits } from '../scoring.ts';
 import { ExplainedError } from './errors.ts';
-import { toFloat16 } from './float16.ts';
+import { meanPooled, toFloat16 } from './float16.ts';
 import {
   disposeKv,
   kvOf,
@@ -30,6 +30,8 @@ import type { LoadedParts } from './runtime.ts';
 
 interface EncodedPhoto {
   features: Tensor;
+  /** The features averaged over the image tokens: one small vector a photo keeps for grouping. */
+  pooled: Float32Array;
   encodeMs: number;
 }
 
@@ -148,7 +150,7 @@ export class QualityModel {
         advice: 'The model files and the processor configuration do not belong together.',
       });
     }
-    return { features, encodeMs: performance.now() - started };
+    return { features, pooled: meanPooled(features), encodeMs: performance.now() - started };
   }
 
   /** Whether a photo's image features are held (so no image is needed to use it). */
@@ -245,6 +247,7 @@ export class QualityModel {
         totalMs: performance.now() - started,
       },
       recipe: recipe.name,
+      imageFeatures: encoded.pooled,
     };
   }
 
