@@ -70,10 +70,10 @@ function computeGroups(s: AppState): Pick<GroupsSlice, 'groups' | 'groupOf' | 'g
       return {
         id: photoId,
         score: score?.status === 'done' ? (score.result?.score ?? null) : null,
-        sharpness: m?.sharpness.value ?? null,
-        highlights: m?.highlightClipping.value ?? null,
-        shadows: m?.shadowClipping.value ?? null,
-        ev: m?.exposure.value ?? null,
+        sharpness: m?.sharpness?.value ?? null,
+        highlights: m?.highlightClipping?.value ?? null,
+        shadows: m?.shadowClipping?.value ?? null,
+        ev: m?.exposure?.value ?? null,
         marks: s.marks[photoId] ?? NO_MARKS,
       };
     });
