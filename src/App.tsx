@@ -2,6 +2,8 @@ import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Chat } from './components/Chat/Chat.tsx';
 import { AttributePanel } from './components/AttributePanel/AttributePanel.tsx';
 import { Description } from './components/Description/Description.tsx';
+import { GroupNote } from './components/Groups/GroupNote.tsx';
+import { GroupStrictness } from './components/Groups/GroupStrictness.tsx';
 import { ModelStatus } from './components/ModelStatus/ModelStatus.tsx';
 import { PhotoDrop } from './components/PhotoDrop/PhotoDrop.tsx';
 import { PhotoStrip } from './components/PhotoStrip/PhotoStrip.tsx';
@@ -62,6 +64,7 @@ function DeskApp() {
     <>
       <div className="app__photo-column">
         <PhotoView photo={photo} />
+        <GroupNote photoId={photo.id} />
         {photo.status === 'ready' && <PixelAnalysis photo={photo} />}
       </div>
       {photo.status === 'ready' && (
@@ -99,6 +102,7 @@ function DeskApp() {
         <aside className="app__photos">
           <PhotoDrop compact={photo !== null} />
           <WorkProgress />
+          <GroupStrictness />
           {viewMode === 'loupe' && <PhotoStrip />}
         </aside>
         <main className={`app__main${isShoot ? ' app__main--shoot' : ''}`}>

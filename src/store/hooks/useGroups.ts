@@ -14,8 +14,9 @@ export interface PhotoGroupInfo {
   reason: string | null;
   /** Whether the photographer chose it rather than the app. */
   byPhotographer: boolean;
-  /** The group's chosen photo, if any. */
+  /** The group's chosen photo, if any, and its file name. */
   bestPhotoId: string | null;
+  bestName: string | null;
 }
 
 /** The group a photo belongs to and whether it is that group's best. */
@@ -33,6 +34,7 @@ export function useGroupOf(photoId: string | null): PhotoGroupInfo | null {
         reason: best?.reason ?? null,
         byPhotographer: best?.byPhotographer ?? false,
         bestPhotoId: best?.photoId ?? null,
+        bestName: best ? (s.photos[best.photoId]?.name ?? null) : null,
       };
     }),
   );
