@@ -163,7 +163,7 @@ describe('groupShoot', () => {
     expect(agreement.recall).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('groups 2,000 photos (time printed; the figure is in docs/CULLING.md)', () => {
+  it('groups 2,000 photos (time printed; the figure is in docs/GROUPING.md)', () => {
     const { photos, truth } = syntheticShoot(470, { sceneGap: 30 });
     expect(photos.length).toBeGreaterThan(1900);
     const started = performance.now();
