@@ -5,7 +5,7 @@
  * random weights make its features noise, so the test also reads which signal grouped the shoot.
  *
  * Tagged @shoot and left out of the default run (playwright.config.ts): measuring and scoring
- * 309 photos took 10.2 min on the shared, loaded build machine. Run it with `npm run test:cull`.
+ * 309 photos took 7–10 min on the shared, loaded build machine. Run it with `npm run test:cull`.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { ensureCullShoot } from '../scripts/cull-shoot.ts';
