@@ -36,6 +36,8 @@ test('a dropped shoot is grouped into its bursts and each burst points at its un
   await pickPhotos(page, ...paths);
 
   await expect(progress(page)).toHaveAttribute('data-total', total);
+  // A shoot opens in the grid (virtualised); the loupe has the whole strip beside the photo.
+  await page.getByRole('button', { name: 'Loupe' }).click();
   await expect(progress(page)).toHaveAttribute('data-measured', total, { timeout: 480_000 });
   await expect(progress(page)).toHaveAttribute('data-scored', total, { timeout: 600_000 });
   await expect(progress(page)).toHaveAttribute('data-failed', '0');
