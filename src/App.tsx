@@ -2,6 +2,8 @@ import { lazy, Suspense, useEffect, useRef } from 'react';
 import { Chat } from './components/Chat/Chat.tsx';
 import { AttributePanel } from './components/AttributePanel/AttributePanel.tsx';
 import { Description } from './components/Description/Description.tsx';
+import { GroupNote } from './components/Groups/GroupNote.tsx';
+import { GroupStrictness } from './components/Groups/GroupStrictness.tsx';
 import { ModelStatus } from './components/ModelStatus/ModelStatus.tsx';
 import { PhotoDrop } from './components/PhotoDrop/PhotoDrop.tsx';
 import { PhotoNotices } from './components/PhotoNotices/PhotoNotices.tsx';
@@ -63,6 +65,7 @@ function DeskApp() {
     <>
       <div className="app__photo-column">
         <PhotoView photo={photo} />
+        <GroupNote photoId={photo.id} />
         {photo.status === 'ready' && <PixelAnalysis photo={photo} />}
       </div>
       {photo.status === 'ready' && (
@@ -101,6 +104,7 @@ function DeskApp() {
           <PhotoDrop compact={photo !== null} />
           <WorkProgress />
           <PhotoNotices />
+          <GroupStrictness />
           {viewMode === 'loupe' && <PhotoStrip />}
         </aside>
         <main className={`app__main${isShoot ? ' app__main--shoot' : ''}`}>

@@ -154,6 +154,11 @@ export interface ScoreResult extends QualityScore {
   /** How the photo was encoded, and into how many image tokens. */
   imageMode: ImageMode;
   imageTokens: number;
+  /**
+   * The model's image features (projector output) averaged over the image tokens: one vector of
+   * the text model's width (896 for the 0.5B model) that a photo keeps for grouping bursts.
+   */
+  imageFeatures?: Float32Array;
 }
 
 /** The prompt caches the model worker holds, for the debug view. */

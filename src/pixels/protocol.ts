@@ -87,6 +87,8 @@ export interface PixelAnalysis {
   };
   /** Milliseconds the worker spent measuring. */
   elapsedMs: number;
+  /** What the photo shows, compactly, for grouping bursts (absent from older results). */
+  fingerprint?: PhotoFingerprint;
 }
 
 /** What the worker knows about a freshly decoded photo (the bitmap travels beside it). */
@@ -141,3 +143,16 @@ export const WORKING_LONG_SIDE = 2048;
 
 /** Photos declaring more pixels than this are refused before any pixel memory is allocated. */
 export const MAX_SOURCE_PIXELS = 250_000_000;
+
+/**
+ * A compact picture of a photo's content for finding bursts and near-duplicates (cull/groups):
+ * unchanged by small shifts, blur and exposure changes, different for a different scene.
+ */
+export interface PhotoFingerprint {
+  /** 64-bit difference hash of a 9 × 8 greyscale copy, as 16 hex digits. */
+  dHash: string;
+  /** An 8 × 8 greyscale copy, mean removed and scaled to unit length (64 numbers). */
+  layout: number[];
+  /** Mean opponent colours (R − G, (R + G)/2 − B, over mean brightness) in a 4 × 4 grid (32 numbers). */
+  colour: number[];
+}

@@ -1,7 +1,9 @@
 import { memo } from 'react';
 import type { PhotoRecord } from '../../photos/types.ts';
+import { useGroupOf } from '../../store/hooks/useGroups.ts';
 import { usePhotoScore } from '../../store/hooks/useModel.ts';
 import { usePhotoActions, usePhotoList, useSelectedPhoto } from '../../store/hooks/usePhotos.ts';
+import '../Groups/Groups.css';
 import './PhotoStrip.css';
 
 /** One photo in the strip; re-rendered only when its own record, score or selection changes. */
@@ -13,6 +15,7 @@ const StripItem = memo(function StripItem({
   selected: boolean;
 }) {
   const score = usePhotoScore(photo.id);
+  const group = useGroupOf(photo.id);
   const { selectPhoto, removePhoto } = usePhotoActions();
   const badge =
     photo.status === 'failed'
@@ -25,6 +28,9 @@ const StripItem = memo(function StripItem({
       className={`photo-strip__item${selected ? ' photo-strip__item--selected' : ''}`}
       data-testid="strip-item"
       data-status={photo.status}
+      data-name={photo.name}
+      data-group={group?.groupId}
+      data-group-best={group ? String(group.isBest) : undefined}
       title={photo.status === 'failed' ? photo.error : undefined}
     >
       <button
@@ -42,6 +48,19 @@ const StripItem = memo(function StripItem({
           </span>
         )}
         <span className="photo-strip__name">{photo.name}</span>
+        {group && group.size > 1 && (
+          <span
+            className={`group-badge${group.isBest ? ' group-badge--best' : ''}`}
+            title={
+              group.isBest
+                ? `Best of ${group.size}: ${group.reason}`
+                : `One of ${group.size} similar frames`
+            }
+          >
+            {group.isBest ? '★' : ''}
+            {group.size}
+          </span>
+        )}
         <span className={`photo-strip__badge photo-strip__badge--${photo.status}`}>{badge}</span>
       </button>
       <button

@@ -1,6 +1,6 @@
 import { Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { float16Bits, toFloat16 } from './float16.ts';
+import { float16Bits, float16Value, meanPooled, toFloat16 } from './float16.ts';
 
 describe('float16Bits', () => {
   it('encodes exact values, infinities and tiny numbers as IEEE half precision', () => {
@@ -21,5 +21,17 @@ describe('toFloat16', () => {
     const back = toFloat16(new Tensor('float32', values, [values.length])).to('float32');
     const data = back.data as Float32Array;
     values.forEach((v, i) => expect(data[i]).toBeCloseTo(v, 3));
+  });
+});
+
+describe('meanPooled', () => {
+  it('averages a [1, tokens, width] tensor over its tokens, from float32 or half-precision bits', () => {
+    // Two tokens of width 3: (1, 2, 3) and (3, 4, −5) average to (2, 3, −1).
+    const values = [1, 2, 3, 3, 4, -5];
+    const f32 = new Tensor('float32', Float32Array.from(values), [1, 2, 3]);
+    expect(Array.from(meanPooled(f32))).toEqual([2, 3, -1]);
+    const f16 = new Tensor('float16', Uint16Array.from(values, float16Bits), [1, 2, 3]);
+    expect(Array.from(meanPooled(f16))).toEqual([2, 3, -1]);
+    expect(float16Value(float16Bits(0.1))).toBeCloseTo(0.1, 3);
   });
 });

@@ -45,3 +45,33 @@ export function toFloat16(tensor: Tensor): Tensor {
   for (let i = 0; i < source.length; i++) bits[i] = float16Bits(source[i]!);
   return new Tensor('float16', bits, tensor.dims);
 }
+
+/** The value of IEEE 754 half-precision bits. */
+export function float16Value(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >> 10) & 0x1f;
+  const mant = bits & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
+/**
+ * A [1, tokens, width] feature tensor averaged over its tokens, as float32 (from float32 data,
+ * half-precision bits in a Uint16Array, or a platform Float16Array).
+ */
+export function meanPooled(tensor: Tensor): Float32Array {
+  const [, tokens = 1, width = 0] = tensor.dims;
+  const data = tensor.data as ArrayLike<number>;
+  const bits = tensor.type === 'float16' && data instanceof Uint16Array;
+  const out = new Float32Array(width);
+  for (let t = 0; t < tokens; t++) {
+    const row = t * width;
+    for (let c = 0; c < width; c++) {
+      const v = data[row + c]!;
+      out[c]! += bits ? float16Value(v) : v;
+    }
+  }
+  for (let c = 0; c < width; c++) out[c]! /= tokens;
+  return out;
+}

@@ -66,6 +66,10 @@ describe('QualityModel on the fixture', () => {
     );
     expect(again.timings.encodeMs).toBe(0);
     expect(first.probabilities).toEqual(again.probabilities);
+    // One mean-pooled feature vector per photo, of the text model's width (64 in the fixture),
+    // the same whether the encoding was fresh or reused.
+    expect(first.imageFeatures).toHaveLength(64);
+    expect(Array.from(again.imageFeatures!)).toEqual(Array.from(first.imageFeatures!));
   });
 
   it('gives different probabilities for two different photos', async () => {

@@ -19,7 +19,7 @@ import { imageTokenCount } from '../processor-config.ts';
 import type { ScoringRecipe } from '../recipes.ts';
 import { scoreFromLevelLogits } from '../scoring.ts';
 import { ExplainedError } from './errors.ts';
-import { toFloat16 } from './float16.ts';
+import { meanPooled, toFloat16 } from './float16.ts';
 import {
   disposeKv,
   kvOf,
@@ -34,6 +34,8 @@ import type { LoadedParts } from './runtime.ts';
 interface EncodedPhoto {
   /** [1, image tokens, hidden]: what replaces the prompt's image tokens. */
   features: Tensor;
+  /** The features averaged over the image tokens: one small vector a photo keeps for grouping. */
+  pooled: Float32Array;
   encodeMs: number;
   mode: ImageMode;
 }
@@ -164,7 +166,12 @@ export class QualityModel {
         advice: 'The model files and the processor configuration do not belong together.',
       });
     }
-    return { features, encodeMs: performance.now() - started, mode: 'fast' };
+    return {
+      features,
+      pooled: meanPooled(features),
+      encodeMs: performance.now() - started,
+      mode: 'fast',
+    };
   }
 
   /**
@@ -216,7 +223,12 @@ export class QualityModel {
       features.dispose();
       features = converted;
     }
-    return { features, encodeMs: performance.now() - started, mode: 'reference' };
+    return {
+      features,
+      pooled: meanPooled(features),
+      encodeMs: performance.now() - started,
+      mode: 'reference',
+    };
   }
 
   /**
@@ -318,6 +330,7 @@ export class QualityModel {
       recipe: recipe.name,
       imageMode: encoded.mode,
       imageTokens: encoded.features.dims[1]!,
+      imageFeatures: encoded.pooled,
     };
   }
 

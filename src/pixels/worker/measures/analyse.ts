@@ -1,5 +1,6 @@
 import type { PixelAnalysis } from '../../protocol.ts';
 import { blockinessOf } from './blockiness.ts';
+import { fingerprintOf } from './fingerprint.ts';
 import { lumaOf, type Rgba } from './image.ts';
 import { clippingMap, noiseMap, sharpnessMap } from './maps.ts';
 import { noiseOf } from './noise.ts';
@@ -82,6 +83,7 @@ export function analysePixels(input: AnalysisInput): Omit<PixelAnalysis, 'elapse
       clipping: clippingMap(image),
       noise: noiseMap(noise.tiles),
     },
+    fingerprint: fingerprintOf(image),
   };
 }
 
