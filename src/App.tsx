@@ -19,6 +19,8 @@ import { useModelActions } from './store/hooks/useModel.ts';
 import { useSelectedPhoto } from './store/hooks/usePhotos.ts';
 import { useIsShoot, useViewMode } from './store/hooks/useCullView.ts';
 import { ShootViews } from './cull/components/ShootViews.tsx';
+import { ExportButton } from './cull/components/ExportButton.tsx';
+import { YourVerdict } from './cull/components/YourVerdict.tsx';
 import { isKioskMode } from './kiosk/config.ts';
 
 /** The kiosk (docs/KIOSK.md) is its own chunk: the everyday app never loads it. */
@@ -68,6 +70,7 @@ function DeskApp() {
       {photo.status === 'ready' && (
         <div className="app__model-column">
           <ScoreCard photo={photo} />
+          <YourVerdict photoId={photo.id} />
           <AttributePanel photoId={photo.id} />
           <SharePanel key={`share-${photo.id}`} photo={photo} />
           <Description photoId={photo.id} />
@@ -101,6 +104,7 @@ function DeskApp() {
           <PhotoDrop compact={photo !== null} />
           <WorkProgress />
           <PhotoNotices />
+          <ExportButton />
           {viewMode === 'loupe' && <PhotoStrip />}
         </aside>
         <main className={`app__main${isShoot ? ' app__main--shoot' : ''}`}>
