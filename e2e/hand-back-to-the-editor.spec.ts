@@ -13,6 +13,7 @@ import sharp from 'sharp';
 import { exiftool } from '../scripts/exiftool.ts';
 import { TEST_PHOTOS } from '../scripts/test-photos.ts';
 import { loadModel, openApp, pickPhotos, testPhoto } from './support/app.ts';
+import { expectAccessible } from './support/axe.ts';
 
 const PHOTOS = [TEST_PHOTOS.landscapeJpeg, TEST_PHOTOS.progressiveJpeg, TEST_PHOTOS.png];
 const dir = mkdtempSync(join(tmpdir(), 'ql-handback-e2e-'));
@@ -108,6 +109,16 @@ test('mark photos, export sidecars, tagged copies and the CSV, and read them bac
   const dialog = page.getByRole('dialog', { name: 'Hand back to your editor' });
   await expect(dialog).toBeVisible();
   await expect(dialog.locator(':focus')).toHaveCount(1);
+  // Focus stays in the dialog: Tab never reaches the page behind it.
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    const outside = await page.evaluate(() => {
+      const el = document.activeElement;
+      return !!el && el !== document.body && !el.closest('dialog');
+    });
+    expect(outside).toBe(false);
+  }
+  await expectAccessible(page, 'export dialog');
   await dialog.getByLabel('darktable / digiKam').check();
   await expect(dialog.getByTestId('export-sidecar-count')).toHaveText('3');
   const sidecars = unzip(
