@@ -1,6 +1,10 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useAnyPhotoScored } from '../../store/hooks/useHandback.ts';
-import { ExportDialog } from './ExportDialog.tsx';
+
+/** The dialog and its XML and zip libraries are a chunk of their own, loaded on first use. */
+const ExportDialog = lazy(() =>
+  import('./ExportDialog.tsx').then((m) => ({ default: m.ExportDialog })),
+);
 
 /** Opens the hand-back dialog; shown once at least one photo has a score. */
 export function ExportButton() {
@@ -17,7 +21,11 @@ export function ExportButton() {
       >
         Export for your editor…
       </button>
-      {open && <ExportDialog onClose={() => setOpen(false)} />}
+      {open && (
+        <Suspense fallback={null}>
+          <ExportDialog onClose={() => setOpen(false)} />
+        </Suspense>
+      )}
     </>
   );
 }
