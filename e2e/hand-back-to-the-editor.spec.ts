@@ -162,6 +162,8 @@ test('mark photos, export sidecars, tagged copies and the CSV, and read them bac
   // Adobe: Lightroom reads no sidecar for a JPEG, so the JPEGs get tagged copies; the PNG none.
   await dialog.getByLabel('Adobe (Lightroom, Bridge, Camera Raw) / Capture One').check();
   await expect(dialog.getByTestId('export-copy-count')).toHaveText('2');
+  // Copies are opt-in.
+  await dialog.getByLabel('Make tagged JPEG copies (the originals are never changed)').check();
   await expect(dialog.getByText('1 photos get no XMP with this profile')).toBeVisible();
   const copies = unzip(
     await saved(

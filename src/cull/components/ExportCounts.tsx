@@ -20,7 +20,7 @@ export function ExportCounts({
         {plan.copies.length > 0 && (
           <>
             , <strong data-testid="export-copy-count">{plan.copies.length}</strong> tagged JPEG
-            copies{!copies && ' (not made)'}
+            copies{!copies && ' (if you tick them below)'}
           </>
         )}
         ; a CSV and a JSON report.

@@ -37,7 +37,8 @@ export function ExportDialog({
   const state = useExportState();
   const { photoFile } = useHandbackActions();
   const [profile, setProfile] = useState<EditorProfile>('adobe');
-  const [copies, setCopies] = useState(true);
+  // Opt-in: each copy is a whole photo again, held in memory until written.
+  const [copies, setCopies] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
