@@ -166,56 +166,74 @@ export function plannedPath(file: PlannedFile): string {
   return file.kind === 'copy' ? `${COPIES_FOLDER}/${inFolder}` : inFolder;
 }
 
+/** What rendering one planned file gives: the file, or a sentence saying why there is none. */
+export type HandbackOutcome = { file: HandbackFile } | { problem: string };
+
+/** How the renderer gets the photos' own bytes, and whether tagged copies are wanted. */
+export interface RenderOptions {
+  copies: boolean;
+  photoBytes: (photoId: string) => Promise<Uint8Array | null>;
+}
+
 /**
- * Makes the files of the plan. A sidecar that is not XMP, or a JPEG that cannot be tagged, is left
- * out with a sentence in `problems`; the others are still made.
+ * Makes the plan's files one at a time, so a caller that writes each as it comes (the folder)
+ * holds one photo's copy in memory, not all of them. A sidecar that is not XMP, or a JPEG that
+ * cannot be tagged, gives a problem instead; the others are still made.
  */
-export async function renderHandback(
+export async function* renderEach(
   plan: HandbackPlan,
   photos: ReadonlyMap<string, HandbackPhoto>,
-  options: { copies: boolean; photoBytes: (photoId: string) => Promise<Uint8Array | null> },
-): Promise<{ files: HandbackFile[]; problems: string[] }> {
-  const files: HandbackFile[] = [];
-  const problems: string[] = [];
+  options: RenderOptions,
+): AsyncGenerator<HandbackOutcome> {
   const encoder = new TextEncoder();
   for (const planned of plan.sidecars) {
     const photo = photos.get(planned.photoId);
     if (!photo) continue;
     try {
       const existing = planned.existing ? await planned.existing.text() : null;
-      files.push({
-        path: plannedPath(planned),
-        kind: 'sidecar',
-        merged: existing !== null,
-        bytes: encoder.encode(sidecarXmp(existing, xmpFields(photo))),
-      });
+      const bytes = encoder.encode(sidecarXmp(existing, xmpFields(photo)));
+      const merged = existing !== null;
+      yield { file: { path: plannedPath(planned), kind: 'sidecar', merged, bytes } };
     } catch (error) {
       if (!(error instanceof XmpMergeError)) throw error;
-      problems.push(
-        `${plannedPath(planned)} was not written: the existing sidecar could not be read because ${error.message}. It was left as it is.`,
-      );
+      yield {
+        problem: `${plannedPath(planned)} was not written: the existing sidecar could not be read because ${error.message}. It was left as it is.`,
+      };
     }
   }
-  if (!options.copies) return { files, problems };
+  if (!options.copies) return;
   for (const planned of plan.copies) {
     const photo = photos.get(planned.photoId);
-    const bytes = photo ? await options.photoBytes(planned.photoId) : null;
-    if (!photo || !bytes) {
-      problems.push(`${planned.name}: the photo's file is no longer at hand, so no copy was made.`);
+    const original = photo ? await options.photoBytes(planned.photoId) : null;
+    if (!photo || !original) {
+      yield {
+        problem: `${planned.name}: the photo's file is no longer at hand, so no copy was made.`,
+      };
       continue;
     }
     try {
-      const existing = hasExtendedXmp(bytes) ? null : readJpegXmp(bytes);
-      files.push({
-        path: plannedPath(planned),
-        kind: 'copy',
-        merged: existing !== null,
-        bytes: embedXmp(bytes, embeddedXmp(existing, xmpFields(photo))),
-      });
+      const existing = hasExtendedXmp(original) ? null : readJpegXmp(original);
+      const bytes = embedXmp(original, embeddedXmp(existing, xmpFields(photo)));
+      const merged = existing !== null;
+      yield { file: { path: plannedPath(planned), kind: 'copy', merged, bytes } };
     } catch (error) {
       if (!(error instanceof JpegXmpError || error instanceof XmpMergeError)) throw error;
-      problems.push(`No tagged copy of ${planned.name}: ${error.message}.`);
+      yield { problem: `No tagged copy of ${planned.name}: ${error.message}.` };
     }
+  }
+}
+
+/** Every file of the plan at once (for the zip), and the problems met. */
+export async function renderHandback(
+  plan: HandbackPlan,
+  photos: ReadonlyMap<string, HandbackPhoto>,
+  options: RenderOptions,
+): Promise<{ files: HandbackFile[]; problems: string[] }> {
+  const files: HandbackFile[] = [];
+  const problems: string[] = [];
+  for await (const outcome of renderEach(plan, photos, options)) {
+    if ('file' in outcome) files.push(outcome.file);
+    else problems.push(outcome.problem);
   }
   return { files, problems };
 }

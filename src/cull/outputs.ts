@@ -8,7 +8,7 @@
  * JPEG copies fit in memory at once.
  */
 import { zipSync, type Zippable } from 'fflate';
-import type { HandbackFile } from './handback.ts';
+import type { HandbackFile, HandbackOutcome } from './handback.ts';
 
 /** The zip's file name. */
 export const SIDECARS_ZIP = 'quality-lens-xmp.zip';
@@ -38,15 +38,22 @@ export async function pickShootFolder(): Promise<FileSystemDirectoryHandle> {
 
 /**
  * Writes the files into `folder` (the shoot's folder: a handle the ingest remembered, or one just
- * picked), creating subfolders as needed. A sidecar already there is replaced by its merged
- * version. Returns how many were written; the first failure stops it with its path in the message.
+ * picked) as they come, creating subfolders as needed; a sidecar already there is replaced by its
+ * merged version. Returns how many were written and the problems the files came with; the first
+ * failure to write stops it, with the file's path in the message.
  */
 export async function writeIntoFolder(
   folder: FileSystemDirectoryHandle,
-  files: readonly HandbackFile[],
-): Promise<number> {
+  outcomes: AsyncIterable<HandbackOutcome> | Iterable<HandbackOutcome>,
+): Promise<{ written: number; problems: string[] }> {
   let written = 0;
-  for (const file of files) {
+  const problems: string[] = [];
+  for await (const outcome of outcomes) {
+    if ('problem' in outcome) {
+      problems.push(outcome.problem);
+      continue;
+    }
+    const file = outcome.file;
     const parts = file.path.split('/');
     const name = parts.pop()!;
     try {
@@ -61,5 +68,5 @@ export async function writeIntoFolder(
       throw new Error(`Could not write ${file.path} into ${folder.name}: ${why}`, { cause: error });
     }
   }
-  return written;
+  return { written, problems };
 }

@@ -2,7 +2,13 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { downloadBlob } from '../../share/download.ts';
 import { useExportState, useHandbackActions } from '../../store/hooks/useHandback.ts';
 import { handbackPhotos, reportPhotos } from '../export-source.ts';
-import { planHandback, PROFILES, renderHandback, type EditorProfile } from '../handback.ts';
+import {
+  planHandback,
+  PROFILES,
+  renderEach,
+  renderHandback,
+  type EditorProfile,
+} from '../handback.ts';
 import {
   canWriteToFolder,
   pickShootFolder,
@@ -52,14 +58,14 @@ export function ExportDialog({
     return () => dialog?.close();
   }, []);
 
-  const render = () =>
-    renderHandback(plan, new Map(photos.map((p) => [p.id, p])), {
-      copies,
-      photoBytes: async (id) => {
-        const file = photoFile(id);
-        return file ? new Uint8Array(await file.arrayBuffer()) : null;
-      },
-    });
+  const byId = () => new Map(photos.map((p) => [p.id, p]));
+  const options = {
+    copies,
+    photoBytes: async (id: string) => {
+      const file = photoFile(id);
+      return file ? new Uint8Array(await file.arrayBuffer()) : null;
+    },
+  };
 
   const run = async (what: () => Promise<Outcome>) => {
     setBusy(true);
@@ -80,7 +86,7 @@ export function ExportDialog({
 
   const downloadZip = () =>
     run(async () => {
-      const { files, problems } = await render();
+      const { files, problems } = await renderHandback(plan, byId(), options);
       downloadBlob(
         new Blob([zipHandback(files) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }),
         SIDECARS_ZIP,
@@ -91,8 +97,10 @@ export function ExportDialog({
   const writeFolder = () =>
     run(async () => {
       const target = folder ?? (await pickShootFolder());
-      const { files, problems } = await render();
-      const written = await writeIntoFolder(target, files);
+      const { written, problems } = await writeIntoFolder(
+        target,
+        renderEach(plan, byId(), options),
+      );
       return { message: `Wrote ${written} files into ${target.name}.`, problems };
     });
 
