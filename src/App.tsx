@@ -21,6 +21,8 @@ import { useModelActions } from './store/hooks/useModel.ts';
 import { useSelectedPhoto } from './store/hooks/usePhotos.ts';
 import { useIsShoot, useViewMode } from './store/hooks/useCullView.ts';
 import { ShootViews } from './cull/components/ShootViews.tsx';
+import { ExportButton } from './cull/components/ExportButton.tsx';
+import { YourVerdict } from './cull/components/YourVerdict.tsx';
 import { isKioskMode } from './kiosk/config.ts';
 
 /** The kiosk (docs/KIOSK.md) is its own chunk: the everyday app never loads it. */
@@ -71,6 +73,7 @@ function DeskApp() {
       {photo.status === 'ready' && (
         <div className="app__model-column">
           <ScoreCard photo={photo} />
+          <YourVerdict photoId={photo.id} />
           <AttributePanel photoId={photo.id} />
           <SharePanel key={`share-${photo.id}`} photo={photo} />
           <Description photoId={photo.id} />
@@ -105,6 +108,7 @@ function DeskApp() {
           <WorkProgress />
           <PhotoNotices />
           <GroupStrictness />
+          <ExportButton />
           {viewMode === 'loupe' && <PhotoStrip />}
         </aside>
         <main className={`app__main${isShoot ? ' app__main--shoot' : ''}`}>

@@ -39,6 +39,8 @@ export interface PhotosSlice {
    * Valid until the next await (draw it at once).
    */
   photoBitmap(photoId: string): Promise<ImageBitmap>;
+  /** The file the photo was shown from (for the hand-back's tagged JPEG copies); null when gone. */
+  photoFile(photoId: string): Blob | null;
 }
 
 /**
@@ -229,6 +231,7 @@ export const createPhotosSlice =
         set({ selectedPhotoId: null, photoNotice: null });
       },
 
+      photoFile: (photoId) => pipeline.work.get(photoId)?.file ?? null,
       photoBitmap(photoId) {
         return pipeline.bitmap(photoId);
       },
