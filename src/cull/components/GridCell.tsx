@@ -8,6 +8,7 @@ import type { Verdict } from '../../pixels/protocol.ts';
 import { usePhotoScore } from '../../store/hooks/useModel.ts';
 import { usePixelAnalysis } from '../../store/hooks/usePixelAnalysis.ts';
 import { useBestOfGroupReason, usePhotoMarks } from '../../store/hooks/useCullView.ts';
+import { useGroupOf } from '../../store/hooks/useGroups.ts';
 import { usePhoto } from '../../store/hooks/usePhotos.ts';
 
 export const GridCell = memo(function GridCell({
@@ -28,6 +29,7 @@ export const GridCell = memo(function GridCell({
   const pixels = usePixelAnalysis(photoId);
   const marks = usePhotoMarks(photoId);
   const best = useBestOfGroupReason(photoId);
+  const group = useGroupOf(photoId);
   if (!photo) return null;
   const result = score?.status === 'done' ? score.result : undefined;
   const level = result ? LEVELS.find((l) => l.key === verdictForScore(result.score))! : null;
@@ -66,6 +68,8 @@ export const GridCell = memo(function GridCell({
       data-flag={marks.flag ?? ''}
       data-stars={marks.stars}
       data-label={marks.label ?? ''}
+      data-group={group?.groupId ?? ''}
+      data-group-best={group?.isBest ? 'true' : 'false'}
       onClick={() => onSelect(photoId)}
       onDoubleClick={() => onOpen(photoId)}
       onKeyDown={(e) => {
@@ -119,7 +123,7 @@ export const GridCell = memo(function GridCell({
           </span>
         )}
       </span>
-      {(warnings.length > 0 || best) && (
+      {(warnings.length > 0 || best || (group && group.size > 1)) && (
         <span className="grid-cell__warnings">
           {warnings.map((w) => (
             <span key={w.key} className="grid-cell__warning" data-testid={`cell-${w.key}`}>
@@ -129,6 +133,11 @@ export const GridCell = memo(function GridCell({
           {best && (
             <span className="grid-cell__best" data-testid="cell-best" title={best}>
               Best of group
+            </span>
+          )}
+          {group && group.size > 1 && (
+            <span className="grid-cell__group" data-testid="cell-group">
+              {group.size} similar
             </span>
           )}
         </span>
