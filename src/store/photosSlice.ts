@@ -108,8 +108,11 @@ export const createPhotosSlice =
                 notes: [...notesOfShoot(get().photos[id]?.shoot), ...decoded.notes],
                 thumbUrl,
               });
-              get().scorePhoto(id);
-              await get().measurePhoto(id, decoded);
+              // Results saved from an earlier drop or visit spare the photo its measure and score.
+              const saved = await get().savedResults(id);
+              if (signal.aborted) return;
+              if (!saved.score) get().scorePhoto(id);
+              if (!saved.measures) await get().measurePhoto(id, decoded);
             } finally {
               pipeline.bitmaps.release(id);
             }
@@ -164,6 +167,11 @@ export const createPhotosSlice =
         }));
         // The first new photo goes on screen; with none, the one the person tried to add again.
         get().selectPhoto(fresh[0]?.photo.id ?? repeated[0]!.id);
+        if (fresh.length > 0) {
+          get().lookUpSaved(
+            fresh.map(({ file, photo }) => ({ id: photo.id, file, folder: photo.shoot?.folder })),
+          );
+        }
         for (const { file, photo } of fresh) {
           pipeline.add(photo.id, file);
           void intake(photo.id);
@@ -206,6 +214,7 @@ export const createPhotosSlice =
         get().forgetPhotoModelState(photoId);
         get().forgetPhotoAttributes(photoId);
         get().forgetPhotoMarks(photoId);
+        get().forgetPhotoSaved(photoId);
         set((s) => {
           const photos = { ...s.photos };
           delete photos[photoId];
@@ -225,6 +234,7 @@ export const createPhotosSlice =
       },
 
       removeAllPhotos() {
+        get().endShoot();
         for (const id of [...get().photoOrder]) get().removePhoto(id);
         set({ selectedPhotoId: null, photoNotice: null });
       },
