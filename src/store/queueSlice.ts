@@ -20,9 +20,14 @@ export interface QueueSlice {
   countWork(kind: 'measures' | 'scores'): void;
 }
 
-/** Whether a photo needs nothing more from the queue: measured and scored, or failed. */
+/**
+ * Whether a photo needs nothing more from the queue: opened, measured and scored, or failed. (A
+ * photo whose results came back from storage is still opened for its thumbnail and view.)
+ */
 export function photoDone(s: AppState, id: string): boolean {
-  if (s.photos[id]?.status === 'failed') return true;
+  const status = s.photos[id]?.status;
+  if (status === 'failed') return true;
+  if (status !== 'ready') return false;
   const pixels = s.pixelAnalyses[id]?.status;
   const score = s.scores[id]?.status;
   return (pixels === 'ready' || pixels === 'failed') && (score === 'done' || score === 'failed');

@@ -25,6 +25,7 @@ const StripItem = memo(function StripItem({
       className={`photo-strip__item${selected ? ' photo-strip__item--selected' : ''}`}
       data-testid="strip-item"
       data-status={photo.status}
+      data-score={score?.status === 'done' ? score.result?.score : undefined}
       title={photo.status === 'failed' ? photo.error : undefined}
     >
       <button
