@@ -37,8 +37,10 @@ async function openStore(
   const store = createAppStore(fakes.services);
   await store.getState().openArchive();
   await store.getState().initModel(new URLSearchParams('?device=wasm'));
-  if (store.getState().model.status === 'needs-consent') await store.getState().startModel();
-  await until(() => store.getState().model.status === 'ready', 2000, 'model ready');
+  if (store.getState().model.status === 'needs-consent') void store.getState().startModel();
+  if (fakes.model.autoLoad) {
+    await until(() => store.getState().model.status === 'ready', 2000, 'model ready');
+  }
   return { store, ...fakes };
 }
 
@@ -156,6 +158,50 @@ describe('a shoot kept between visits', () => {
     await until(() => allDone(second.store), 5000, 'done');
     expect(second.model.scores).toHaveLength(5);
     expect(FakePixelsWorker.analyses).toBe(0);
+  });
+
+  it('a crash mid-shoot resumes where it was: only the photos not finished are worked', async () => {
+    const first = await openStore(undefined, ({ model }) => {
+      model.autoScore = false;
+    });
+    first.store.getState().addFiles(NAMES.map((n) => shootFile(n)));
+    // Two scores come back, then the page dies (no more answers; what was batched is written).
+    await until(() => first.model.scores.length >= 1, 2000, 'first score asked');
+    first.model.scores[0]!.done.resolve(fakeScore(2));
+    await until(() => first.model.scores.length >= 2, 2000, 'second score asked');
+    first.model.scores[1]!.done.resolve(fakeScore(4));
+    await until(
+      () =>
+        Object.values(first.store.getState().scores).filter((x) => x.status === 'done').length ===
+        2,
+      2000,
+      'two scored',
+    );
+    await new Promise((r) => setTimeout(r, 1200)); // the batch timer writes by itself
+    FakePixelsWorker.analyses = 0;
+
+    const second = await openStore();
+    expect(second.store.getState().savedShoot?.photoCount).toBe(5);
+    second.store.getState().addFiles(NAMES.map((n) => shootFile(n)));
+    await until(() => allDone(second.store), 5000, 'done');
+    expect(second.model.scores).toHaveLength(3);
+    expect(FakePixelsWorker.analyses).toBe(0); // every photo had been measured before the crash
+  });
+
+  it('a score put back before the model loaded is made again if the model turns out another', async () => {
+    await firstVisit();
+    const second = await openStore(undefined, ({ model }) => {
+      model.autoLoad = false;
+      model.loadedAs = { source: { kind: 'hub', id: 'someone/another-model' } };
+    });
+    // Not loaded yet: the saved scores (same settings) are shown at once.
+    second.store.getState().addFiles(NAMES.map((n) => shootFile(n)));
+    await until(() => Object.keys(second.store.getState().restored).length === 5, 2000, 'restored');
+    expect(second.model.scores).toHaveLength(0);
+    // The model that loads is another one: its own scores replace them.
+    second.model.finishLoad(0);
+    await until(() => allDone(second.store) && second.model.scores.length === 5, 5000, 'rescored');
+    expect(Object.values(second.store.getState().restored).every((r) => !r.score)).toBe(true);
   });
 
   it('forget this shoot deletes it: nothing is offered, and the files are worked again', async () => {
