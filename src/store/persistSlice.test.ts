@@ -225,6 +225,16 @@ describe('a shoot kept between visits', () => {
     expect(second.model.scores).toHaveLength(5);
   });
 
+  it('a shoot from a folder is named by it (the folder intake says which)', async () => {
+    const { store } = await openStore();
+    store.getState().noteShootFolder('Wedding 2026-06-14');
+    store.getState().addFiles([shootFile('a.jpg'), shootFile('b.jpg')]);
+    await until(() => allDone(store), 5000, 'done');
+    await store.getState().flushSaved();
+    const [saved] = await createIdbArchive(dbName).shoots();
+    expect(saved).toMatchObject({ name: 'Wedding 2026-06-14', folder: 'Wedding 2026-06-14' });
+  });
+
   it('forget everything empties the archive', async () => {
     await firstVisit();
     const other = await openStore();

@@ -49,6 +49,13 @@ export interface PersistSlice {
   lookUpSaved(added: readonly { id: string; file: File; folder?: string }[]): void;
   /** What the photo's saved results spare it; its intake waits for this before measure and score. */
   savedResults(photoId: string): Promise<Restored>;
+  /**
+   * For the folder intake (drop, picker, folder input): the name of the folder the next photos
+   * come from, so a new shoot is named by it and `savedShoot.folder` can be matched with a
+   * remembered directory handle ("Open '<folder>' again" → addFiles with its files). Call it
+   * before addFiles.
+   */
+  noteShootFolder(folder: string): void;
   /** Deletes a saved shoot; the current one is no longer saved until the list is cleared. */
   forgetShoot(shootId: string): Promise<void>;
   /** Deletes every saved shoot (storage settings). */
@@ -108,6 +115,8 @@ export const createPersistSlice =
     /** The shoot being decided for the first photos (their lookup says if it is a saved one). */
     let choosingShoot: Promise<void> | null = null;
     let opened: Promise<ShootSummary[]> = Promise.resolve([]);
+    /** The folder the intake said the next photos come from. */
+    let nextFolder: string | null = null;
 
     const fail = (error: unknown) => {
       if (!get().persistProblem) set({ persistProblem: storageProblem(error) });
@@ -207,7 +216,7 @@ export const createPersistSlice =
         return;
       }
       const first = added[0]!;
-      const folder = topFolder(first.file, first.folder);
+      const folder = nextFolder ?? topFolder(first.file, first.folder);
       const now = Date.now();
       set({
         shoot: {
@@ -316,6 +325,12 @@ export const createPersistSlice =
         }
       },
 
+      noteShootFolder(folder) {
+        nextFolder = folder.split('/')[0] || null;
+        const shoot = get().shoot;
+        if (shoot && !shoot.folder && nextFolder) set({ shoot: { ...shoot, folder: nextFolder } });
+      },
+
       savedResults(photoId) {
         return pending.get(photoId) ?? Promise.resolve(NOTHING_RESTORED);
       },
@@ -362,6 +377,7 @@ export const createPersistSlice =
       endShoot() {
         void get().flushSaved();
         saving = true;
+        nextFolder = null;
         written.clear();
         savedFields.clear();
         set({ shoot: null, restored: {} });
