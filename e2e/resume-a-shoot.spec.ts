@@ -68,6 +68,7 @@ test('a reload carries the shoot on: nothing is measured or scored again', async
   expect(Object.values(before).every((s) => s !== '')).toBe(true);
   // Written to IndexedDB (batched, a moment after the last change).
   await expect(page.getByTestId('current-shoot')).toHaveAttribute('data-saved-photos', '31');
+  await expect(page.getByTestId('current-shoot')).toHaveAttribute('data-save-pending', 'false');
 
   await page.reload();
   const saved = page.getByTestId('saved-shoot');

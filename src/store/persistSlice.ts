@@ -43,6 +43,8 @@ export interface PersistSlice {
   persistProblem: string | null;
   /** Photos whose results came back from the archive, and which stages that spared. */
   restored: Record<string, Restored>;
+  /** Results changed and not yet written (the e2e waits for false before reloading). */
+  savePending: boolean;
   /** Opens the archive and offers the last saved shoot (the app calls it once at start). */
   openArchive(): Promise<void>;
   /** Looks up saved results for photos just added (photosSlice.addFiles calls it). */
@@ -126,6 +128,7 @@ export const createPersistSlice =
 
     const schedule = () => {
       if (flushTimer !== null || !archive) return;
+      if (!get().savePending) set({ savePending: true });
       flushTimer = setTimeout(() => {
         flushTimer = null;
         void flush();
@@ -169,6 +172,7 @@ export const createPersistSlice =
         } catch (error) {
           fail(error);
         }
+        if (dirty.size === 0 && flushTimer === null) set({ savePending: false });
       });
       return flushing;
     };
@@ -277,6 +281,7 @@ export const createPersistSlice =
       savedShoot: null,
       persistProblem: null,
       restored: {},
+      savePending: false,
 
       async openArchive() {
         if (!archive) return;

@@ -10,7 +10,7 @@ const photos = (n: number) => `${n} photo${n === 1 ? '' : 's'}`;
  * this shoot". Says so when results cannot be saved here.
  */
 export function SavedShoot() {
-  const { saved, current, restoredCount, problem } = useSavedShoot();
+  const { saved, current, restoredCount, problem, savePending } = useSavedShoot();
   const { forgetShoot } = useSavedShootActions();
   return (
     <>
@@ -36,6 +36,7 @@ export function SavedShoot() {
           data-testid="current-shoot"
           data-restored={restoredCount}
           data-saved-photos={current.photoCount}
+          data-save-pending={savePending}
         >
           <p>
             Saved on this device as ‘{current.name}’

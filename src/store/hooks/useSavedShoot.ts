@@ -11,6 +11,8 @@ export interface SavedShootView {
   /** Photos of the current shoot whose results came back from storage. */
   restoredCount: number;
   problem: string | null;
+  /** Results not yet written. */
+  savePending: boolean;
 }
 
 export function useSavedShoot(): SavedShootView {
@@ -20,6 +22,7 @@ export function useSavedShoot(): SavedShootView {
       current: s.shoot,
       restoredCount: Object.keys(s.restored).length,
       problem: s.persistProblem,
+      savePending: s.savePending,
     })),
   );
 }
