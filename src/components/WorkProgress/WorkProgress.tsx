@@ -28,6 +28,7 @@ export function WorkProgress() {
       data-paused={p.paused}
       data-measures-run={p.measuresRun}
       data-scores-run={p.scoresRun}
+      data-score-list={p.scoreList}
       aria-live="polite"
     >
       <p>

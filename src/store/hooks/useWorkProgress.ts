@@ -25,6 +25,8 @@ export interface WorkProgress {
   /** Measures and scores computed this visit. */
   measuresRun: number;
   scoresRun: number;
+  /** Each photo's name and exact score, in order (the e2e checks restored scores equal the first). */
+  scoreList: string;
 }
 
 /** Counts of photos at each stage, and the queue's pace. */
@@ -64,6 +66,9 @@ export function useWorkProgress(): WorkProgress {
         timeLeftMs: timeLeftMs(s.photoOrder.length - done, perMinute),
         measuresRun: s.workCounts.measures,
         scoresRun: s.workCounts.scores,
+        scoreList: s.photoOrder
+          .map((id) => `${s.photos[id]?.name}=${s.scores[id]?.result?.score ?? ''}`)
+          .join(';'),
       };
     }),
   );
