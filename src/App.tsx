@@ -10,6 +10,7 @@ import { PhotoNotices } from './components/PhotoNotices/PhotoNotices.tsx';
 import { PhotoStrip } from './components/PhotoStrip/PhotoStrip.tsx';
 import { PhotoView } from './components/PhotoView/PhotoView.tsx';
 import { PixelAnalysis } from './components/PixelAnalysis/PixelAnalysis.tsx';
+import { SavedShoot } from './components/SavedShoot/SavedShoot.tsx';
 import { ScoreCard } from './components/ScoreCard/ScoreCard.tsx';
 import { UpdateNotice } from './components/UpdateNotice/UpdateNotice.tsx';
 import { WorkProgress } from './components/WorkProgress/WorkProgress.tsx';
@@ -105,6 +106,7 @@ function DeskApp() {
       <div className="app__body">
         <aside className="app__photos">
           <PhotoDrop compact={photo !== null} />
+          <SavedShoot />
           <WorkProgress />
           <PhotoNotices />
           <GroupStrictness />

@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { isKioskMode } from './kiosk/config.ts';
+import { createIdbArchive } from './persist/archive.ts';
 import { reloadOnceForIsolation } from './offline/isolation.ts';
 import { registerOfflineSupport } from './offline/register.ts';
 import { AppStoreProvider, createAppStore } from './store/index.ts';
@@ -10,8 +12,19 @@ import './styles.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
-const services = { ...createBrowserServices(), offline: registerOfflineSupport() };
+// The kiosk keeps nothing between visitors; the desk app keeps each shoot's results.
+const kiosk = isKioskMode(window.location.search, import.meta.env.VITE_KIOSK === '1');
+const services = {
+  ...createBrowserServices(),
+  offline: registerOfflineSupport(),
+  archive: kiosk ? undefined : createIdbArchive(),
+};
 const store = createAppStore(services);
+if (services.archive) {
+  void store.getState().openArchive();
+  // A batch waiting to be written goes before the page does (a crash loses at most ~1 s of it).
+  window.addEventListener('pagehide', () => void store.getState().flushSaved());
+}
 // Once the page has settled, get the pixels worker ready for the first drop.
 window.setTimeout(() => services.pixels.warmUp(), 1500);
 

@@ -17,6 +17,8 @@ export class TaskQueue {
   private active = 0;
   private seq = 0;
   private paused = false;
+  /** While paused, jobs this lets through still start (the photo on screen). */
+  private allowWhilePaused: (key: string) => boolean = () => false;
   /** Most jobs ever running at once (tests check it never passes the limit). */
   highWater = 0;
 
@@ -70,9 +72,18 @@ export class TaskQueue {
     });
   }
 
-  /** Holds waiting jobs (running ones finish). */
-  pause(): void {
+  /** Jobs are held rather than started. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * Holds waiting jobs (running ones finish); `allow` names keys that still start, so the photo
+   * the person is looking at is not held with the rest.
+   */
+  pause(allow: (key: string) => boolean = () => false): void {
     this.paused = true;
+    this.allowWhilePaused = allow;
   }
 
   resume(): void {
@@ -82,17 +93,19 @@ export class TaskQueue {
 
   /** Starts waiting jobs while slots are free; call after ranks change. */
   pump(): void {
-    while (!this.paused && this.active < this.limit && this.waiting.length > 0) {
-      let best = 0;
+    while (this.active < this.limit && this.waiting.length > 0) {
+      let best = -1;
       let bestRank = Infinity;
       for (let i = 0; i < this.waiting.length; i++) {
         const w = this.waiting[i]!;
+        if (this.paused && !this.allowWhilePaused(w.key)) continue;
         const r = this.rank(w.key);
         if (r < bestRank || (r === bestRank && w.seq < this.waiting[best]!.seq)) {
           best = i;
           bestRank = r;
         }
       }
+      if (best < 0) return;
       const [next] = this.waiting.splice(best, 1);
       next!.start();
     }

@@ -14,6 +14,8 @@ import { createModelSlice, type ModelSlice } from './modelSlice.ts';
 import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
 import { Pipeline } from './pipeline.ts';
 import { createPixelsSlice, type PixelsSlice } from './pixelsSlice.ts';
+import { createQueueSlice, type QueueSlice } from './queueSlice.ts';
+import { createPersistSlice, type PersistSlice } from './persistSlice.ts';
 import type { AppServices, ModelHandlers } from './services.ts';
 import { createStorageSlice, type StorageSlice } from './storageSlice.ts';
 import { createUpdateSlice, type UpdateSlice } from './updateSlice.ts';
@@ -29,7 +31,9 @@ export type AppState = PhotosSlice &
   StorageSlice &
   CullSlice &
   GroupsSlice &
-  ViewSlice;
+  ViewSlice &
+  QueueSlice &
+  PersistSlice;
 
 /** What every slice is built with: the services, the photo pipeline and the model client. */
 export interface StoreContext {
@@ -63,6 +67,8 @@ export function createAppStore(services: AppServices): AppStore {
     ...createCullSlice(context)(...a),
     ...createGroupsSlice(context)(...a),
     ...createViewSlice(context)(...a),
+    ...createQueueSlice(context)(...a),
+    ...createPersistSlice(context)(...a),
   }));
   state = store.getState;
   return Object.assign(store, { pipeline });

@@ -307,6 +307,7 @@ export const createModelSlice =
           setScore(photoId, { status: 'waiting' });
           return;
         }
+        get().countWork('scores');
         crashedOnce.delete(photoId);
         setScore(photoId, { status: 'done', result, by });
       } catch (error) {

@@ -110,8 +110,11 @@ export const createPhotosSlice =
                 notes: [...notesOfShoot(get().photos[id]?.shoot), ...decoded.notes],
                 thumbUrl,
               });
-              get().scorePhoto(id);
-              await get().measurePhoto(id, decoded);
+              // Results saved from an earlier drop or visit spare the photo its measure and score.
+              const saved = await get().savedResults(id);
+              if (signal.aborted) return;
+              if (!saved.score) get().scorePhoto(id);
+              if (!saved.measures) await get().measurePhoto(id, decoded);
             } finally {
               pipeline.bitmaps.release(id);
             }
@@ -166,6 +169,11 @@ export const createPhotosSlice =
         }));
         // The first new photo goes on screen; with none, the one the person tried to add again.
         get().selectPhoto(fresh[0]?.photo.id ?? repeated[0]!.id);
+        if (fresh.length > 0) {
+          get().lookUpSaved(
+            fresh.map(({ file, photo }) => ({ id: photo.id, file, folder: photo.shoot?.folder })),
+          );
+        }
         for (const { file, photo } of fresh) {
           pipeline.add(photo.id, file);
           void intake(photo.id);
@@ -174,6 +182,9 @@ export const createPhotosSlice =
 
       addShoot(files) {
         const plan = planShoot(files);
+        // A folder names its shoot (what persist saves it as, and offers to carry on).
+        const folder = files.find((f) => f.path.includes('/'))?.path.split('/')[0];
+        if (folder) get().noteShootFolder(folder);
         get().addFiles(plan.photos.map((p) => p.file));
         // addFiles made the records at once (decoding starts later): give each its files.
         set((s) => {
@@ -208,6 +219,7 @@ export const createPhotosSlice =
         get().forgetPhotoModelState(photoId);
         get().forgetPhotoAttributes(photoId);
         get().forgetPhotoMarks(photoId);
+        get().forgetPhotoSaved(photoId);
         set((s) => {
           const photos = { ...s.photos };
           delete photos[photoId];
@@ -227,6 +239,7 @@ export const createPhotosSlice =
       },
 
       removeAllPhotos() {
+        get().endShoot();
         for (const id of [...get().photoOrder]) get().removePhoto(id);
         set({ selectedPhotoId: null, photoNotice: null });
       },

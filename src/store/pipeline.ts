@@ -34,12 +34,14 @@ export class Pipeline {
   readonly textQueue: TaskQueue;
   /** Photos that had to be decoded again after their bitmap was evicted (bench and tests read it). */
   redecodes = 0;
+  private readonly selected: () => string | null;
 
   constructor(
     private readonly services: AppServices,
     /** The photo on screen, which every queue serves first. */
     selected: () => string | null,
   ) {
+    this.selected = selected;
     this.bitmaps = new BitmapCache(services.limits.bitmapBudgetBytes);
     const onScreenFirst = (id: string) => (id === selected() ? 0 : 1);
     this.pixelsQueue = new TaskQueue(services.limits.decodes, onScreenFirst);
@@ -48,6 +50,22 @@ export class Pipeline {
       id === selected() ? 0 : this.bitmaps.has(id) ? 1 : 2,
     );
     this.textQueue = new TaskQueue(1, onScreenFirst);
+  }
+
+  /**
+   * Stops starting new pixel and score work (work under way finishes); the photo on screen is
+   * still decoded, measured and scored. Text (descriptions, answers) is the person's own asking
+   * and is not held.
+   */
+  pause(): void {
+    const onScreen = (id: string) => id === this.selected();
+    this.pixelsQueue.pause(onScreen);
+    this.scoreQueue.pause(onScreen);
+  }
+
+  resume(): void {
+    this.pixelsQueue.resume();
+    this.scoreQueue.resume();
   }
 
   /** Starts tracking a new photo. */

@@ -89,6 +89,7 @@ export const createPixelsSlice =
         try {
           const analysis = await measure(photoId, photo, signal);
           if (!analysis) return;
+          get().countWork('measures');
           put(photoId, { status: 'ready', analysis });
           touchMaps(photoId);
         } catch (error) {

@@ -7,6 +7,7 @@ import type { ModelService } from '../model/client.ts';
 import type { ModelError, ModelEvent } from '../model/protocol.ts';
 import type { OfflineUpdates } from '../offline/protocol.ts';
 import type { PixelsService } from '../pixels/client.ts';
+import type { ShootArchive } from '../persist/archive.ts';
 import type { ModelStorage } from '../storage/model-storage.ts';
 
 /** Where the model client's events go (the store's model slice). */
@@ -50,6 +51,8 @@ export interface AppServices {
     /** Whether the build's Content Security Policy (its <meta> tag) lets the app fetch a URL. */
     connectAllowed?: (url: string) => boolean;
   };
+  /** Where each shoot's results are kept between visits (absent: nothing is saved, as in the kiosk). */
+  archive?: ShootArchive;
   /** New versions of the app waiting to be reloaded into (absent in dev builds and tests). */
   offline?: OfflineUpdates;
 }

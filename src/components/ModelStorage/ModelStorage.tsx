@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { formatBytes } from '../../lib/format.ts';
 import { useModelState } from '../../store/hooks/useModel.ts';
 import { useStorageActions, useStorageState } from '../../store/hooks/useStorage.ts';
+import { ForgetAllShoots } from '../SavedShoot/ForgetAllShoots.tsx';
 
 const persistence = (persisted: boolean | null) =>
   persisted === true
@@ -58,6 +59,7 @@ export function ModelStorage() {
         </p>
       )}
       {s.error && <p className="model-status__problem">{s.error}</p>}
+      <ForgetAllShoots />
     </div>
   );
 }

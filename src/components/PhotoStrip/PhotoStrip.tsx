@@ -31,6 +31,7 @@ const StripItem = memo(function StripItem({
       data-name={photo.name}
       data-group={group?.groupId}
       data-group-best={group ? String(group.isBest) : undefined}
+      data-score={score?.status === 'done' ? score.result?.score : undefined}
       title={photo.status === 'failed' ? photo.error : undefined}
     >
       <button

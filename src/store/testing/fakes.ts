@@ -20,6 +20,7 @@ import type {
   ScoreResult,
 } from '../../model/protocol.ts';
 import type { ScoringRecipe } from '../../model/recipes.ts';
+import type { ShootArchive } from '../../persist/archive.ts';
 import { PixelsClient } from '../../pixels/client.ts';
 import type { PixelAnalysis, PixelsEvent, PixelsRequest } from '../../pixels/protocol.ts';
 import type { CachedFiles, ModelStorage, StorageFigures } from '../../storage/model-storage.ts';
@@ -84,6 +85,8 @@ export class FakePixelsWorker implements WorkerPort {
   static active = 0;
   static maxActive = 0;
   static decodes = 0;
+  /** Measures computed (analyse requests answered with a result). */
+  static analyses = 0;
   private onMessage: (data: unknown) => void = () => {};
   private queue: Promise<void> = Promise.resolve();
   private terminated = false;
@@ -154,6 +157,7 @@ export class FakePixelsWorker implements WorkerPort {
       return this.send({ type: 'analysis-needs-pixels', id: request.id });
     }
     request.bitmap?.close();
+    FakePixelsWorker.analyses += 1;
     const analysis = { width: 1, height: 1, measures: {}, maps: {}, elapsedMs: 1 };
     this.send({ type: 'analysed', id: request.id, analysis: analysis as unknown as PixelAnalysis });
   }
@@ -390,6 +394,8 @@ export function fakeServices(
     limits?: Partial<PipelineLimits>;
     decodeHangMs?: number;
     thumbnail?: (bitmap: ImageBitmap) => Promise<string>;
+    /** Where shoots are kept (e.g. createIdbArchive on fake-indexeddb); none by default. */
+    archive?: ShootArchive;
   } = {},
 ) {
   const ledger = options.ledger ?? new BitmapLedger();
@@ -419,6 +425,7 @@ export function fakeServices(
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     appBase: () => 'http://localhost/',
     buildDefaults: {},
+    archive: options.archive,
   };
   return { services, model, storage, ledger, revoked };
 }
