@@ -4,13 +4,14 @@
  * What was downloaded is unzipped here and read back by ExifTool, not by the app's own parser;
  * the CSV is compared with what the screen shows. Fixture model on WASM.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { exiftool } from '../scripts/exiftool.ts';
+import { ensureRawSamples, RAW_SHOOT_DIR } from '../scripts/raw-samples.ts';
 import { TEST_PHOTOS } from '../scripts/test-photos.ts';
 import { loadModel, openApp, pickPhotos, testPhoto } from './support/app.ts';
 import { expectAccessible } from './support/axe.ts';
@@ -242,4 +243,66 @@ test('mark photos, export sidecars, tagged copies and the CSV, and read them bac
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('button', { name: 'Export for your editor…' })).toBeFocused();
+});
+
+test('a shoot folder with a RAW+JPEG pair and its develop settings: one merged STEM.xmp, the settings kept', async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  await ensureRawSamples();
+  // The shoot as it comes off the card, with Lightroom's develop settings already in the pair's
+  // sidecar (what an editor wrote earlier and must find again).
+  const shoot = join(dir, 'wedding');
+  cpSync(RAW_SHOOT_DIR, shoot, { recursive: true });
+  writeFileSync(
+    join(shoot, 'ceremony', 'IMG_0003.xmp'),
+    `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+      `<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" ` +
+      `xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" ` +
+      `xmp:Rating="2" crs:Exposure2012="+0.35" crs:WhiteBalance="Custom" crs:Temperature="5650">` +
+      `<dc:subject><rdf:Bag><rdf:li>first dance</rdf:li></rdf:Bag></dc:subject>` +
+      `</rdf:Description></rdf:RDF></x:xmpmeta>`,
+  );
+  const before = exiftool(join(shoot, 'ceremony', 'IMG_0003.xmp'))[0]!;
+
+  await openApp(page, { maxTokens: '8', device: 'wasm' });
+  await loadModel(page);
+  await page.getByTestId('folder-input').setInputFiles(shoot);
+  await expect(page.getByTestId('photo-notice')).toContainText('1 RAW+JPEG pair');
+  await open(page, 'IMG_0003.JPG');
+  const verdict = page.getByTestId('your-verdict');
+  await verdict.getByRole('button', { name: 'Pick' }).click();
+  await verdict.getByRole('button', { name: '5 stars' }).click();
+
+  await page.getByRole('button', { name: 'Export for your editor…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Hand back to your editor' });
+  await dialog.getByLabel('Adobe (Lightroom, Bridge, Camera Raw) / Capture One').check();
+  const files = unzip(
+    await saved(
+      Promise.all([
+        page.waitForEvent('download'),
+        dialog.getByRole('button', { name: 'Download zip' }).click(),
+      ]).then(([d]) => d),
+    ),
+    '',
+  );
+  // The pair shares one STEM.xmp (beside the CR3, where Lightroom looks), merged into the old one.
+  const pairSidecars = Object.keys(files).filter((name) => /IMG_0003\b/.test(name));
+  expect(pairSidecars).toHaveLength(1);
+  expect(pairSidecars[0]).toMatch(/(^|\/)ceremony\/IMG_0003\.xmp$/);
+  const after = exiftool(files[pairSidecars[0]!]!)[0]!;
+  expect(after).toMatchObject({ 'XMP-xmp:Rating': 5 });
+  expect(after['XMP-ql:Score']).toBeDefined();
+  // Everything the editor wrote before is still there, as ExifTool reads it.
+  for (const [tag, value] of Object.entries(before)) {
+    if (tag.startsWith('XMP-') && tag !== 'XMP-xmp:Rating') expect(after[tag], tag).toEqual(value);
+  }
+  // (and what was compared is what matters: the develop settings and the keyword).
+  expect(Object.keys(before)).toEqual(
+    expect.arrayContaining(['XMP-crs:Exposure2012', 'XMP-crs:ColorTemperature', 'XMP-dc:Subject']),
+  );
+  // The photos themselves are never changed.
+  expect(readFileSync(join(shoot, 'ceremony', 'IMG_0003.JPG'))).toEqual(
+    readFileSync(join(RAW_SHOOT_DIR, 'ceremony', 'IMG_0003.JPG')),
+  );
 });
