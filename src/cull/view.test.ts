@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_MARKS, type CullMarks } from './marks.ts';
 import {
+  comparePartner,
   commandForKey,
   isFilterOff,
   moveIndex,
@@ -197,5 +198,18 @@ describe('Lightroom’s keys', () => {
     expect(moveIndex(0, 10, { dx: -1, dy: 0 }, 4)).toBe(0);
     expect(moveIndex(-1, 10, down, 4)).toBe(0); // nothing selected: the first
     expect(moveIndex(0, 0, down, 4)).toBe(-1);
+  });
+});
+
+describe('compare puts a frame of the same burst beside the selected photo', () => {
+  const shown = ['a', 'b1', 'b2', 'b3', 'c'];
+  it('takes the group’s choice, else its next frame, else the next photo shown', () => {
+    expect(comparePartner('b1', shown, ['b1', 'b2', 'b3'], 'b3')).toBe('b3');
+    expect(comparePartner('b3', shown, ['b1', 'b2', 'b3'], 'b3')).toBe('b1');
+    expect(comparePartner('b2', shown, ['b1', 'b2', 'b3'], null)).toBe('b3');
+    expect(comparePartner('a', shown, ['a'], 'a')).toBe('b1');
+    expect(comparePartner('c', shown, [], null)).toBe('b3');
+    // A frame hidden by the filter is not brought in.
+    expect(comparePartner('b1', ['a', 'b1', 'c'], ['b1', 'b2', 'b3'], 'b3')).toBe('c');
   });
 });

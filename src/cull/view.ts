@@ -242,3 +242,20 @@ export function isTypingTarget(target: EventTarget | null): boolean {
     el.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]') !== null
   );
 }
+
+/**
+ * Which photo compare puts beside `first`: a frame of its own burst (the group's choice, else the
+ * group's next frame shown, else its first), as a photographer weighs near-duplicates; a photo
+ * alone gets the next photo shown (the one before it at the end). Only photos shown count.
+ */
+export function comparePartner(
+  first: string,
+  shown: readonly string[],
+  group: readonly string[],
+  groupChoice: string | null,
+): string | undefined {
+  const at = shown.indexOf(first);
+  const mates = group.filter((id) => id !== first && shown.includes(id));
+  if (groupChoice && mates.includes(groupChoice)) return groupChoice;
+  return mates.find((id) => shown.indexOf(id) > at) ?? mates[0] ?? shown[at + 1] ?? shown[at - 1];
+}

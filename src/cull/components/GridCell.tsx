@@ -123,14 +123,14 @@ export const GridCell = memo(function GridCell({
           </span>
         )}
       </span>
-      {(warnings.length > 0 || best || (group && group.size > 1)) && (
+      {(warnings.length > 0 || (group && group.size > 1)) && (
         <span className="grid-cell__warnings">
           {warnings.map((w) => (
             <span key={w.key} className="grid-cell__warning" data-testid={`cell-${w.key}`}>
               {w.text}
             </span>
           ))}
-          {best && (
+          {best && group && group.size > 1 && (
             <span className="grid-cell__best" data-testid="cell-best" title={best}>
               Best of group
             </span>

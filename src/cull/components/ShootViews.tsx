@@ -4,11 +4,13 @@
  * photo; with one photo the app is as it was.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useGroupMembers, useGroupOf } from '../../store/hooks/useGroups.ts';
 import { CullToolbar } from './CullToolbar.tsx';
 import { ComparePane } from './ComparePane.tsx';
 import { KeyboardHelp } from './KeyboardHelp.tsx';
 import { ShootGrid } from './ShootGrid.tsx';
 import {
+  comparePartner,
   commandForKey,
   isTypingTarget,
   moveIndex,
@@ -37,6 +39,8 @@ export function ShootViews({ loupe }: { loupe: ReactNode }) {
   const { helpOpen } = useViewSettings();
   const actions = useCullActions();
   const [columns, setColumns] = useState(1);
+  const groupMembers = useGroupMembers(selectedId);
+  const bestOfGroup = useGroupOf(selectedId)?.bestPhotoId ?? null;
 
   const openLoupe = useCallback(
     (photoId: string) => {
@@ -46,17 +50,23 @@ export function ShootViews({ loupe }: { loupe: ReactNode }) {
     [actions],
   );
 
-  /** Compare the selected photo with the next one shown (the one before it at the end). */
+  /**
+   * Compare the selected photo with a frame of its own burst (its group's choice, else the next
+   * frame of the group), as a photographer weighs near-duplicates; a photo alone is compared with
+   * the next one shown (the one before it at the end).
+   */
   const changeMode = useCallback(
     (next: ViewMode) => {
       if (next !== 'compare') return actions.setViewMode(next);
       const first = selectedId && ids.includes(selectedId) ? selectedId : ids[0];
       if (!first) return;
-      const at = ids.indexOf(first);
-      const second = ids[at + 1] ?? ids[at - 1];
+      const second =
+        first === selectedId
+          ? comparePartner(first, ids, groupMembers, bestOfGroup)
+          : comparePartner(first, ids, [], null);
       if (second) actions.comparePhotos(first, second);
     },
-    [actions, ids, selectedId],
+    [actions, ids, selectedId, groupMembers, bestOfGroup],
   );
 
   const run = (command: CullCommand): boolean => {

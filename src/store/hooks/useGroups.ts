@@ -58,3 +58,10 @@ export function useGroupStrictness(): {
     })),
   );
 }
+
+/** The photos of a photo's group (itself included), in capture order; empty before grouping. */
+export function useGroupMembers(photoId: string | null): string[] {
+  return useAppStore(
+    useShallow((s) => (photoId ? (s.groups[s.groupOf[photoId] ?? '']?.photoIds ?? []) : [])),
+  );
+}
