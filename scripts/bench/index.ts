@@ -6,7 +6,7 @@
  *   npm run bench -- --smoke               # CI: fixture model, one repeat (≈ 1 min)
  *   npm run bench -- --size fixture --repeats 5 --precisions fp32,q4 --no-keep q4 --no-webgpu
  *   npm run bench -- --precisions q4 --no-keep q4 --pixels '' --no-webgpu   # one pair only
- *   npm run bench -- --no-shoot            # without the shoot rows (20 and 200 photos dropped)
+ *   npm run bench -- --no-shoot            # without the shoot rows (20/200 of 12 MP, 50/500 small, grid)
  *   npm run bench -- --no-cache-rows       # without the prompt-cache rows (Node, fixture)
  *   npm run bench -- --model-dir ~/models/llava-onevision-qwen2-0.5b-ov-hf --precisions q4f16 \
  *     --device webgpu --browser-arg=--enable-features=Vulkan   # real weights, real GPU
@@ -25,6 +25,7 @@ import {
   runPromptCacheBench,
   writePromptCacheReport,
 } from './prompt-cache.ts';
+import { gridMarkdown, runGridBench } from './grid.ts';
 import { runShootBench, shootMarkdown } from './shoot.ts';
 
 const { values } = parseArgs({
@@ -94,6 +95,12 @@ console.error(`wrote ${paths.join(', ')}`);
 if (!values.smoke && !values['no-shoot']) {
   const rows = await runShootBench([20, 200], 4000, resolve(values.out), log);
   if (!values.quiet) console.log(shootMarkdown(rows));
+  // A culling shoot: 50 and 500 small photos (their count matters, not their size), written to
+  // bench-results/cull-shoot/, then the grid's DOM size and long tasks while scrolling.
+  const cull = await runShootBench([50, 500], 640, resolve(values.out, 'cull-shoot'), log);
+  if (!values.quiet) console.log(shootMarkdown(cull));
+  const grid = await runGridBench([50, 500], 480, resolve(values.out), log);
+  if (!values.quiet) console.log(gridMarkdown(grid));
 }
 // The photo's prefix cache on and off, in Node on the fixture (scripts/bench/prompt-cache.ts).
 if (!values.smoke && !values['no-cache-rows']) {
