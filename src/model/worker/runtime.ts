@@ -289,16 +289,23 @@ async function referenceParts(
   };
 }
 
-/** Reads model files over the network as the app serves them (404: not there). */
+/**
+ * Reads model files the way transformers.js reads the rest of the model: from the browser's model
+ * cache when there, else over the network, kept in that cache (so the file works offline, is
+ * counted with the model's storage and deleted with it). 404: not there.
+ */
 export function fetchModelFile(
   settings: Pick<LoadSettings, 'source' | 'appBase' | 'hubHost'>,
 ): ReadModelFile {
   return async (file) => {
-    const response = await fetch(
-      modelFileUrl(settings.source, file, settings.appBase, settings.hubHost),
-    );
+    const url = modelFileUrl(settings.source, file, settings.appBase, settings.hubHost);
+    const cached = await modelCache.match(url);
+    if (cached) return cached.text();
+    const response = await fetch(url);
     if (response.status === 404 || response.status === 401) return null;
     if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
+    // Kept as transformers.js keeps the other files; a failed write is recorded with theirs.
+    await modelCache.put(url, response.clone());
     return response.text();
   };
 }
