@@ -14,6 +14,10 @@ const PREFIX_TOKENS = 733;
 
 async function cachedPhotoIds(page: Page): Promise<string[]> {
   const cache = page.getByTestId('prompt-cache');
+  // The debug view opens closed whenever the panel is drawn anew (from two photos to one, the
+  // shoot's views give way to the single-photo view).
+  if (!(await cache.evaluate((details: HTMLDetailsElement) => details.open)))
+    await cache.locator('summary').click();
   await cache.getByRole('button', { name: 'Refresh' }).click();
   const ids = await cache
     .getByTestId('prompt-cache-entry')
@@ -71,7 +75,6 @@ test('the attribute panel fills in after the score from the cached prefix; remov
   await expect(prompt).toContainText(`${reused} tokens continued from the`);
 
   // Both photos were scored, so the worker keeps both prefixes; removing one frees its own.
-  await page.getByTestId('prompt-cache').locator('summary').click();
   await expect.poll(() => cachedPhotoIds(page)).toHaveLength(2);
   const before = await cachedPhotoIds(page);
   await page.getByRole('button', { name: `Remove ${TEST_PHOTOS.png}` }).click();
