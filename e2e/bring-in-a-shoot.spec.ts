@@ -130,6 +130,8 @@ test('a folder remembered from an earlier visit is offered again and opens with 
     });
     return 'showDirectoryPicker' in window;
   }, files);
+  // Skips only in a browser without showDirectoryPicker (Firefox, Safari), where the app never
+  // remembers a folder; the Chromium that CI and the team run always has it.
   test.skip(!canPick, 'this browser has no directory picker, so nothing is remembered');
 
   await page.reload();

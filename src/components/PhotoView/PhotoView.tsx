@@ -3,8 +3,8 @@ import type { OverlayMap } from '../../pixels/client.ts';
 import type { PhotoRecord } from '../../photos/types.ts';
 import { useOverlays, usePixelActions } from '../../store/hooks/useOverlays.ts';
 import { usePixelAnalysis } from '../../store/hooks/usePixelAnalysis.ts';
-import { usePhotoActions } from '../../store/hooks/usePhotos.ts';
 import type { OverlayKind } from '../../store/pixelsSlice.ts';
+import { usePhotoCanvas } from './usePhotoCanvas.ts';
 import './PhotoView.css';
 
 const OVERLAYS: { kind: OverlayKind; label: string; legend: string }[] = [
@@ -40,10 +40,9 @@ function Overlay({ kind, map }: { kind: OverlayKind; map: OverlayMap }) {
 
 /** The big photo view with toggleable overlays: focus peaking, clipping zebra and noise map. */
 export function PhotoView({ photo }: { photo: PhotoRecord }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
+  const canvas = usePhotoCanvas(photo.id, photo.status === 'ready');
   const overlays = useOverlays();
   const { toggleOverlay, restorePhotoMaps } = usePixelActions();
-  const { photoBitmap } = usePhotoActions();
   const state = usePixelAnalysis(photo.id);
   const maps = state?.status === 'ready' ? state.analysis.maps : null;
   const mapsDropped = state?.status === 'ready' && !maps;
@@ -52,25 +51,6 @@ export function PhotoView({ photo }: { photo: PhotoRecord }) {
   useEffect(() => {
     if (mapsDropped) void restorePhotoMaps(photo.id);
   }, [mapsDropped, photo.id, restorePhotoMaps]);
-
-  useEffect(() => {
-    if (photo.status !== 'ready') return;
-    let current = true;
-    // Kept, or decoded again if it was evicted to keep memory within budget.
-    photoBitmap(photo.id).then(
-      (bitmap) => {
-        const el = canvas.current;
-        if (!current || !el) return;
-        el.width = bitmap.width;
-        el.height = bitmap.height;
-        el.getContext('2d')?.drawImage(bitmap, 0, 0);
-      },
-      () => {}, // removed meanwhile
-    );
-    return () => {
-      current = false;
-    };
-  }, [photo.id, photo.status, photoBitmap]);
 
   if (photo.status === 'failed') {
     return (

@@ -1,12 +1,12 @@
 /** One side of compare: the photo, its score and level probabilities, its measures, pick/reject. */
-import { useEffect, useRef } from 'react';
 import { LEVELS } from '../../model/recipes.ts';
 import { verdictForScore } from '../../model/verdict.ts';
 import { measureRows } from '../../components/PixelAnalysis/measureRows.ts';
 import { usePhotoScore } from '../../store/hooks/useModel.ts';
 import { usePixelAnalysis } from '../../store/hooks/usePixelAnalysis.ts';
 import { useCullActions, usePhotoMarks } from '../../store/hooks/useCullView.ts';
-import { usePhoto, usePhotoActions } from '../../store/hooks/usePhotos.ts';
+import { usePhotoCanvas } from '../../components/PhotoView/usePhotoCanvas.ts';
+import { usePhoto } from '../../store/hooks/usePhotos.ts';
 
 export function ComparePane({ photoId, active }: { photoId: string; active: boolean }) {
   const photo = usePhoto(photoId);
@@ -14,27 +14,7 @@ export function ComparePane({ photoId, active }: { photoId: string; active: bool
   const pixels = usePixelAnalysis(photoId);
   const marks = usePhotoMarks(photoId);
   const { setFlag, selectPhoto } = useCullActions();
-  const { photoBitmap } = usePhotoActions();
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const ready = photo?.status === 'ready';
-
-  useEffect(() => {
-    if (!ready) return;
-    let current = true;
-    photoBitmap(photoId).then(
-      (bitmap) => {
-        const el = canvas.current;
-        if (!current || !el) return;
-        el.width = bitmap.width;
-        el.height = bitmap.height;
-        el.getContext('2d')?.drawImage(bitmap, 0, 0);
-      },
-      () => {}, // removed meanwhile
-    );
-    return () => {
-      current = false;
-    };
-  }, [photoId, ready, photoBitmap]);
+  const canvas = usePhotoCanvas(photoId, photo?.status === 'ready');
 
   if (!photo) return null;
   const result = score?.status === 'done' ? score.result : undefined;
