@@ -5,6 +5,7 @@
  * `onEvent`; a crashed or hung worker is replaced and `onCrash` says so.
  */
 import type { ImageMode } from './image-mode.ts';
+import type { LocatedRegion } from './grounding.ts';
 import {
   BridgeError,
   expectEvent,
@@ -86,6 +87,16 @@ export interface ModelService {
   ): Promise<AttributesResult>;
   /** What the worker keeps of each photo's prompts (debug view). */
   promptCacheStatus(): Promise<PromptCacheStatus>;
+  /**
+   * Asks where a region of a photo is (`question`, one user turn) and has the model write its box
+   * under the coordinate grammar. The image is read only if the worker no longer holds the photo.
+   */
+  locate(
+    photoId: string,
+    question: string,
+    image: ImageSource,
+    signal?: AbortSignal,
+  ): Promise<LocatedRegion>;
   /** Frees what the worker holds for a photo. */
   forget(photoId: string): void;
   /** How long a started call may stay silent before its worker is taken for hung and replaced. */
@@ -315,6 +326,41 @@ export class ModelClient implements ModelService {
     if (event.type === 'needs-image') event = await run(true);
     try {
       return expectEvent(event, 'attributes-rated').result;
+    } catch (error) {
+      throw explain(error);
+    }
+  }
+
+  async locate(
+    photoId: string,
+    question: string,
+    image: ImageSource,
+    signal?: AbortSignal,
+  ): Promise<LocatedRegion> {
+    const run = async (withImage: boolean) => {
+      try {
+        return await this.bridge.call({
+          prepare: async (id) => {
+            const bitmap = withImage ? await image() : undefined;
+            return {
+              message: { type: 'locate', id, photoId, image: bitmap, question },
+              transfer: bitmap ? [bitmap] : [],
+            };
+          },
+          discard: ({ message }) =>
+            message.type === 'locate' ? message.image?.close() : undefined,
+          signal,
+          hangMs: this.hangMs,
+          hangMessage: this.hangMessage(),
+        });
+      } catch (error) {
+        throw explain(error);
+      }
+    };
+    let event = await run(false);
+    if (event.type === 'needs-image') event = await run(true);
+    try {
+      return expectEvent(event, 'located').result;
     } catch (error) {
       throw explain(error);
     }

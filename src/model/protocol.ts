@@ -4,6 +4,7 @@
  * answer or failure carries the same `id`.
  */
 import type { ImageMode } from './image-mode.ts';
+import type { LocatedRegion } from './grounding.ts';
 import type { AttributeRating, YesNoCheck } from './attribute-recipes.ts';
 import type { Capabilities, Device, DtypeMap } from './precision.ts';
 import type { ChatTurn } from './prompt.ts';
@@ -87,7 +88,9 @@ export type ModelRequest =
   /** What the worker keeps of each photo's prompts (the debug view). */
   | { type: 'cache-status'; id: number }
   /** `image` may be left out when the worker is likely to hold the photo's features; it answers `needs-image` if not. */
-  | { type: 'generate'; id: number; image?: ImageBitmap; request: GenerationRequest };
+  | { type: 'generate'; id: number; image?: ImageBitmap; request: GenerationRequest }
+  /** Asks where a region is and writes its box under the coordinate grammar (grounding.ts). */
+  | { type: 'locate'; id: number; photoId: string; image?: ImageBitmap; question: string };
 
 /** How the next token is chosen: the most probable one, or drawn (temperature, nucleus). */
 export type Sampling =
@@ -243,7 +246,9 @@ export type ModelEvent =
   | { type: 'device-lost'; reason: string; message: string }
   /** A generation was asked without pixels for a photo whose features the worker no longer holds. */
   | { type: 'needs-image'; id: number }
-  | { type: 'failed'; id: number; error: ModelError };
+  | { type: 'failed'; id: number; error: ModelError }
+  /** A box asked for with `locate`. */
+  | { type: 'located'; id: number; result: LocatedRegion };
 
 /** A failure the UI can explain: what happened and what to do. */
 export interface ModelError {

@@ -8,6 +8,7 @@ import { ModelCallError, type GenerationProgress } from '../model/client.ts';
 import { conversationTurns, type Exchange } from '../model/conversation.ts';
 import { CONTEXT_TOKENS, explainRecipeFor, type ExplainRecipe } from '../model/explain-recipes.ts';
 import { generationLimitsFromLink } from '../model/generation-limits.ts';
+import { isWhereQuestion, whereQuestionPrompt, type BoxReading } from '../model/grounding.ts';
 import type {
   GenerationRequest,
   ModelError,
@@ -44,6 +45,8 @@ export interface GeneratedText {
   interrupted?: boolean;
   /** Started again after such a pause. */
   restarted?: boolean;
+  /** What a "where" answer says as a box: drawn on the photo, or why not (grounding.ts). */
+  grounding?: BoxReading;
 }
 
 /** One question about the photo and the model's answer. */
@@ -337,12 +340,24 @@ export const createChatSlice =
           ],
         }));
         const words = answerWords(kind, text, r);
+        // "Where is the blur?" asks for a box too; the answer is drawn if it reads as one.
+        const where = kind === 'open' && isWhereQuestion(text);
         void generate(photoId, id, {
-          turns: conversationTurns(earlier, questionPrompt(kind, text, r)),
+          turns: conversationTurns(
+            earlier,
+            where ? whereQuestionPrompt(text) : questionPrompt(kind, text, r),
+          ),
           maxNewTokens: maxTokens(r.answer.maxNewTokens),
           sampling: { kind: 'greedy' },
           repetitionPenalty: r.answer.repetitionPenalty,
           ...(words.length >= 2 ? { answerWords: words } : {}),
+        }).then(() => {
+          const answer = chatOf(photoId).exchanges.find((e) => e.id === id)?.answer;
+          if (where && answer?.status === 'done') {
+            patchTarget(photoId, id, {
+              grounding: get().showAnswerRegion(photoId, text, answer.text),
+            });
+          }
         });
       },
 

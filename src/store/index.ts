@@ -9,6 +9,7 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import { createAttributesSlice, type AttributesSlice } from './attributesSlice.ts';
 import { createChatSlice, type ChatSlice } from './chatSlice.ts';
 import { createCullSlice, type CullSlice } from './cullSlice.ts';
+import { createGroundingSlice, type GroundingSlice } from './groundingSlice.ts';
 import { createGroupsSlice, type GroupsSlice } from './groupsSlice.ts';
 import { createModelSlice, type ModelSlice } from './modelSlice.ts';
 import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
@@ -33,7 +34,8 @@ export type AppState = PhotosSlice &
   GroupsSlice &
   ViewSlice &
   QueueSlice &
-  PersistSlice;
+  PersistSlice &
+  GroundingSlice;
 
 /** What every slice is built with: the services, the photo pipeline and the model client. */
 export interface StoreContext {
@@ -69,6 +71,7 @@ export function createAppStore(services: AppServices): AppStore {
     ...createViewSlice(context)(...a),
     ...createQueueSlice(context)(...a),
     ...createPersistSlice(context)(...a),
+    ...createGroundingSlice(context)(...a),
   }));
   state = store.getState;
   return Object.assign(store, { pipeline });

@@ -218,6 +218,7 @@ export const createPhotosSlice =
         get().forgetPhotoChat(photoId);
         get().forgetPhotoModelState(photoId);
         get().forgetPhotoAttributes(photoId);
+        get().forgetPhotoRegion(photoId);
         get().forgetPhotoMarks(photoId);
         get().forgetPhotoSaved(photoId);
         set((s) => {

@@ -6,6 +6,7 @@ import { formatDuration } from '../../lib/format.ts';
 import { useAttributeActions, usePhotoAttributes } from '../../store/hooks/useAttributes.ts';
 import { useModelState, usePhotoScore } from '../../store/hooks/useModel.ts';
 import { usePixelAnalysis } from '../../store/hooks/usePixelAnalysis.ts';
+import { useRegionActions } from '../../store/hooks/useRegion.ts';
 import { PromptCacheDebug } from './PromptCacheDebug.tsx';
 import './AttributePanel.css';
 
@@ -23,6 +24,7 @@ export function AttributePanel({ photoId }: { photoId: string }) {
   const modelStatus = useModelState().status;
   const pixels = usePixelAnalysis(photoId);
   const { rateAttributesWhenScored, stopAttributes, retryAttributes } = useAttributeActions();
+  const { showOnPhoto } = useRegionActions();
 
   useEffect(() => {
     if (scored && modelStatus === 'ready') rateAttributesWhenScored(photoId);
@@ -68,6 +70,7 @@ export function AttributePanel({ photoId }: { photoId: string }) {
                   {level.label}
                 </th>
               ))}
+              <th scope="col">Where</th>
             </tr>
           </thead>
           <tbody>
@@ -86,6 +89,17 @@ export function AttributePanel({ photoId }: { photoId: string }) {
                   {rating.probabilities.map((p, i) => (
                     <td key={LEVELS[i]!.key}>{percent(p)}</td>
                   ))}
+                  <td>
+                    <button
+                      type="button"
+                      className="attribute-panel__where"
+                      disabled={modelStatus !== 'ready'}
+                      aria-label={`Show on photo: ${recipe?.label ?? rating.key}`}
+                      onClick={() => showOnPhoto(photoId, rating.key)}
+                    >
+                      Show on photo
+                    </button>
+                  </td>
                 </tr>
               );
             })}

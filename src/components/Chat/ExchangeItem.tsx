@@ -1,4 +1,5 @@
 import type { ChatExchange } from '../../store/chatSlice.ts';
+import { formatBox } from '../../model/grounding.ts';
 import { ModelText } from '../ModelText/ModelText.tsx';
 import { AnswerConfidenceBars } from './AnswerConfidenceBars.tsx';
 import { GenerationMeta } from './GenerationMeta.tsx';
@@ -34,6 +35,17 @@ export function ExchangeItem({ exchange }: { exchange: ChatExchange }) {
         {answer.status === 'waiting' && <p className="chat__pending">Waiting for the model…</p>}
         {answer.text && <ModelText text={answer.text} testId="chat-answer" />}
         <GenerationMeta generated={answer} testIdPrefix="answer" />
+        {answer.grounding && (
+          <p
+            className="chat__notice"
+            data-testid="answer-grounding"
+            data-outcome={answer.grounding.kind}
+          >
+            {answer.grounding.kind === 'box'
+              ? `Box ${formatBox(answer.grounding.box)} drawn on the photo.`
+              : `No box drawn: ${answer.grounding.message}`}
+          </p>
+        )}
         {answer.status === 'failed' && answer.error && (
           <p role="alert" className="chat__error">
             {answer.error.message} {answer.error.advice}

@@ -10,6 +10,7 @@ import { hubHostName } from '../source.ts';
 import { explainRecipeFor } from '../explain-recipes.ts';
 import { rateAttributes } from './attributes.ts';
 import { generateText } from './generation.ts';
+import { locateRegion } from './grounding.ts';
 import { bitmapToRawImage } from './image.ts';
 import { QualityModel } from './quality-model.ts';
 import {
@@ -328,6 +329,35 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
               },
             );
             post({ type: 'attributes-rated', id: request.id, result });
+          } finally {
+            request.image?.close();
+            cancelled.delete(request.id);
+          }
+        },
+        () => request.image?.close(),
+      );
+      return;
+    case 'locate':
+      enqueue(
+        'text',
+        request.id,
+        async () => {
+          try {
+            const model = requireModel();
+            const encoded = model.isEncoded(request.photoId);
+            if (!encoded && !request.image) {
+              post({ type: 'needs-image', id: request.id });
+              return;
+            }
+            const image =
+              encoded || !request.image ? null : bitmapToRawImage(request.image, inputSide(model));
+            request.image?.close();
+            await model.encode(request.photoId, image);
+            const result = await locateRegion(model, request.photoId, request.question, {
+              isCancelled: () => cancelled.has(request.id),
+              yieldToEvents: nextTask,
+            });
+            post({ type: 'located', id: request.id, result });
           } finally {
             request.image?.close();
             cancelled.delete(request.id);

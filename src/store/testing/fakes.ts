@@ -4,6 +4,7 @@
  * service whose calls the test controls. Only the timing and the pixels are made up.
  */
 import type { ImageMode } from '../../model/image-mode.ts';
+import { parseBox, type LocatedRegion } from '../../model/grounding.ts';
 import type {
   AttributeProgress,
   GenerationProgress,
@@ -340,6 +341,18 @@ export class FakeModel implements ModelService {
       setTimeout(() => done.resolve({ ratings: [], checks: [], ms: 1, cancelled: false }), 0);
     }
     return done.promise;
+  }
+  /** Boxes asked for; each answers `locateText` (a valid box by default) at once. */
+  locateCalls: { photoId: string; question: string }[] = [];
+  locateText = '[0.10, 0.20, 0.60, 0.70]';
+  async locate(photoId: string, question: string): Promise<LocatedRegion> {
+    this.locateCalls.push({ photoId, question });
+    return {
+      text: this.locateText,
+      reading: parseBox(this.locateText),
+      confidence: { joint: 0.01, perToken: 0.8, formatMass: 0.9, tokens: 24 },
+      ms: 5,
+    };
   }
   async promptCacheStatus() {
     return { budgetBytes: 1000, usedBytes: 0, entries: [] };
