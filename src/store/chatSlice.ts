@@ -113,6 +113,13 @@ function errorOf(error: unknown): ModelError {
       };
 }
 
+/** The user turn a question was sent as ("where" questions also ask for a box). */
+function sentPrompt(kind: QuestionKind, question: string, recipe: ExplainRecipe): string {
+  return kind === 'open' && isWhereQuestion(question)
+    ? whereQuestionPrompt(question)
+    : questionPrompt(kind, question, recipe);
+}
+
 /** The earlier exchanges a new question carries: the description, then finished answers. */
 function earlierExchanges(chat: PhotoChat, recipe: ExplainRecipe): Exchange[] {
   const earlier: Exchange[] = [];
@@ -123,7 +130,7 @@ function earlierExchanges(chat: PhotoChat, recipe: ExplainRecipe): Exchange[] {
   for (const e of chat.exchanges) {
     const a = e.answer;
     if ((a.status === 'done' || a.status === 'stopped') && a.text.trim()) {
-      earlier.push({ question: questionPrompt(e.kind, e.question, recipe), answer: a.text });
+      earlier.push({ question: sentPrompt(e.kind, e.question, recipe), answer: a.text });
     }
   }
   return earlier;
@@ -343,10 +350,7 @@ export const createChatSlice =
         // "Where is the blur?" asks for a box too; the answer is drawn if it reads as one.
         const where = kind === 'open' && isWhereQuestion(text);
         void generate(photoId, id, {
-          turns: conversationTurns(
-            earlier,
-            where ? whereQuestionPrompt(text) : questionPrompt(kind, text, r),
-          ),
+          turns: conversationTurns(earlier, sentPrompt(kind, text, r)),
           maxNewTokens: maxTokens(r.answer.maxNewTokens),
           sampling: { kind: 'greedy' },
           repetitionPenalty: r.answer.repetitionPenalty,
