@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { formatBox, type BoxConfidence } from '../../model/grounding.ts';
 import type { RegionAsk } from '../../store/groundingSlice.ts';
 import { usePhotoRegion, useRegionActions } from '../../store/hooks/useRegion.ts';
@@ -25,11 +26,18 @@ function confidenceText(c: BoxConfidence): string {
  */
 export function RegionBoxOverlay({ photoId }: { photoId: string }) {
   const region = usePhotoRegion(photoId);
-  if (region?.status !== 'done' || region.reading?.kind !== 'box') return null;
+  const element = useRef<HTMLDivElement>(null);
+  const box = region?.status === 'done' && region.reading?.kind === 'box' ? region.reading : null;
+  // Asked from the panel or the chat further down: bring the box into view once drawn.
+  useEffect(() => {
+    if (box) element.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [box]);
+  if (!region || region.status !== 'done' || region.reading?.kind !== 'box') return null;
   const { x1, y1, x2, y2 } = region.reading.box;
   const sure = region.confidence ? ` · ${formatProbability(region.confidence.perToken)}` : '';
   return (
     <div
+      ref={element}
       className="region-box"
       data-testid="region-box"
       data-box={JSON.stringify(region.reading.box)}
