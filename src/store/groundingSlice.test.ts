@@ -4,7 +4,7 @@
  * words and draws it only when the answer reads as exactly one; other questions are not read.
  */
 import { describe, expect, it } from 'vitest';
-import { ATTRIBUTE_REGIONS, regionPrompt } from '../model/grounding.ts';
+import { ATTRIBUTE_REGIONS, regionPrompt, whereQuestionPrompt } from '../model/grounding.ts';
 import { createAppStore } from './index.ts';
 import { fakeServices, photoFile, until } from './testing/fakes.ts';
 
@@ -36,6 +36,18 @@ describe('grounded answers', () => {
     expect(store.getState().regions[id]).toBeUndefined();
   });
 
+  it('asks a chat "where" question again under the grammar when its answer had no box', async () => {
+    const { store, id, model } = await storeWithPhoto();
+    store.getState().locateQuestion(id, 'Where is the blur?');
+    await until(() => store.getState().regions[id]?.status === 'done', 2000, 'located');
+    expect(model.locateCalls.at(-1)?.question).toBe(whereQuestionPrompt('Where is the blur?'));
+    expect(store.getState().regions[id]).toMatchObject({
+      source: 'constrained',
+      label: 'Where is the blur',
+      reading: { kind: 'box' },
+    });
+  });
+
   it('reads a chat "where" answer: a box when it names one, the reason when it does not', async () => {
     const { store, id, model } = await storeWithPhoto();
     await until(() => store.getState().scores[id]?.status === 'done', 2000, 'scored');
@@ -60,7 +72,7 @@ describe('grounded answers', () => {
     );
     expect(asked.turns.at(-1)?.text).toContain('[x1, y1, x2, y2]');
     expect(store.getState().regions[id]?.reading).toMatchObject({ kind: 'box' });
-    expect(store.getState().regions[id]?.source).toBe('chat');
+    expect(store.getState().regions[id]?.source).toBe('free-text');
 
     await answer('Which part is overexposed?', 'The sky, mostly.', ++n);
     expect(store.getState().regions[id]?.reading).toMatchObject({ kind: 'none', reason: 'no-box' });

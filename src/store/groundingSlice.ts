@@ -13,6 +13,7 @@ import {
   ATTRIBUTE_REGIONS,
   parseBox,
   regionPrompt,
+  whereQuestionPrompt,
   type BoxConfidence,
   type BoxReading,
 } from '../model/grounding.ts';
@@ -23,8 +24,8 @@ import type { AppState, StoreContext } from './index.ts';
 /** The box asked for on one photo. */
 export interface RegionAsk {
   status: 'running' | 'done' | 'stopped' | 'failed';
-  /** Constrained decoding (attribute row) or the chat's free-text answer. */
-  source: 'attribute' | 'chat';
+  /** Constrained decoding (an attribute row, or a chat question asked again) or free text. */
+  source: 'constrained' | 'free-text';
   /** What the box shows, for its label ("Sharpness / focus"). */
   label: string;
   /** What the model was asked to find. */
@@ -41,6 +42,8 @@ export interface GroundingSlice {
   regions: Record<string, RegionAsk>;
   /** Asks the model where an attribute's worst region is and draws its box. */
   showOnPhoto(photoId: string, attribute: AttributeRating['key']): void;
+  /** Asks a chat "where" question again under the coordinate grammar (a box with confidence). */
+  locateQuestion(photoId: string, question: string): void;
   /** Reads a chat answer to a "where" question; draws its box if it names exactly one. */
   showAnswerRegion(photoId: string, question: string, answer: string): BoxReading;
   /** Takes the box off the photo (and stops asking for one). */
@@ -64,53 +67,70 @@ export const createGroundingSlice =
       running.delete(photoId);
     };
 
+    /** Asks for a constrained box and keeps it as the photo's region. */
+    const locate = (
+      photoId: string,
+      base: Pick<RegionAsk, 'source' | 'label' | 'asked'>,
+      prompt: string,
+    ) => {
+      stop(photoId);
+      put(photoId, { ...base, status: 'running' });
+      const controller = new AbortController();
+      running.set(photoId, controller);
+      const signal = AbortSignal.any([controller.signal, pipeline.signal(photoId)]);
+      const mine = () => running.get(photoId) === controller;
+      void pipeline.textQueue
+        .run(
+          photoId,
+          () => client.locate(photoId, prompt, () => pipeline.copy(photoId), signal),
+          signal,
+        )
+        .then(
+          (located) => {
+            if (!mine() || !get().photos[photoId]) return;
+            put(photoId, {
+              ...base,
+              status: 'done',
+              answer: located.text,
+              reading: located.reading,
+              confidence: located.confidence,
+            });
+          },
+          (error: unknown) => {
+            if (!mine() || !get().photos[photoId]) return;
+            const detail =
+              error instanceof ModelCallError
+                ? error.detail
+                : { kind: 'unknown' as const, message: String(error), advice: '' };
+            put(
+              photoId,
+              isCancelled(error) || detail.kind === 'cancelled'
+                ? { ...base, status: 'stopped' }
+                : { ...base, status: 'failed', error: detail },
+            );
+          },
+        )
+        .finally(() => {
+          if (mine()) running.delete(photoId);
+        });
+    };
+
     return {
       regions: {},
 
       showOnPhoto(photoId, attribute) {
-        stop(photoId);
         const label = ATTRIBUTE_RATINGS.find((r) => r.key === attribute)?.label ?? attribute;
         const asked = ATTRIBUTE_REGIONS[attribute];
-        const base = { source: 'attribute', label, asked } as const;
-        put(photoId, { ...base, status: 'running' });
-        const controller = new AbortController();
-        running.set(photoId, controller);
-        const signal = AbortSignal.any([controller.signal, pipeline.signal(photoId)]);
-        const mine = () => running.get(photoId) === controller;
-        void pipeline.textQueue
-          .run(
-            photoId,
-            () => client.locate(photoId, regionPrompt(asked), () => pipeline.copy(photoId), signal),
-            signal,
-          )
-          .then(
-            (located) => {
-              if (!mine() || !get().photos[photoId]) return;
-              put(photoId, {
-                ...base,
-                status: 'done',
-                answer: located.text,
-                reading: located.reading,
-                confidence: located.confidence,
-              });
-            },
-            (error: unknown) => {
-              if (!mine() || !get().photos[photoId]) return;
-              const detail =
-                error instanceof ModelCallError
-                  ? error.detail
-                  : { kind: 'unknown' as const, message: String(error), advice: '' };
-              put(
-                photoId,
-                isCancelled(error) || detail.kind === 'cancelled'
-                  ? { ...base, status: 'stopped' }
-                  : { ...base, status: 'failed', error: detail },
-              );
-            },
-          )
-          .finally(() => {
-            if (mine()) running.delete(photoId);
-          });
+        locate(photoId, { source: 'constrained', label, asked }, regionPrompt(asked));
+      },
+
+      locateQuestion(photoId, question) {
+        const label = question.trim().replace(/\?$/, '');
+        locate(
+          photoId,
+          { source: 'constrained', label, asked: `the region “${question.trim()}” asks about` },
+          whereQuestionPrompt(question),
+        );
       },
 
       showAnswerRegion(photoId, question, answer) {
@@ -118,7 +138,7 @@ export const createGroundingSlice =
         const reading = parseBox(answer);
         put(photoId, {
           status: 'done',
-          source: 'chat',
+          source: 'free-text',
           label: question.trim().replace(/\?$/, ''),
           asked: question,
           answer,

@@ -43,7 +43,7 @@ export function Chat({ photoId }: { photoId: string }) {
       {chat.exchanges.length > 0 && (
         <ol className="chat__exchanges">
           {chat.exchanges.map((exchange) => (
-            <ExchangeItem key={exchange.id} exchange={exchange} />
+            <ExchangeItem key={exchange.id} exchange={exchange} photoId={photoId} />
           ))}
         </ol>
       )}

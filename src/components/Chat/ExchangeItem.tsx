@@ -1,5 +1,6 @@
 import type { ChatExchange } from '../../store/chatSlice.ts';
 import { formatBox } from '../../model/grounding.ts';
+import { useRegionActions } from '../../store/hooks/useRegion.ts';
 import { ModelText } from '../ModelText/ModelText.tsx';
 import { AnswerConfidenceBars } from './AnswerConfidenceBars.tsx';
 import { GenerationMeta } from './GenerationMeta.tsx';
@@ -7,8 +8,9 @@ import { GenerationMeta } from './GenerationMeta.tsx';
 const KIND_LABEL = { 'yes-no': 'yes/no', choice: 'multiple choice', open: '' } as const;
 
 /** One question and the model's answer, with its confidence and any context notice. */
-export function ExchangeItem({ exchange }: { exchange: ChatExchange }) {
+export function ExchangeItem({ exchange, photoId }: { exchange: ChatExchange; photoId: string }) {
   const { answer } = exchange;
+  const { locateQuestion } = useRegionActions();
   const dropped = answer.prompt?.droppedExchanges ?? 0;
   return (
     <li
@@ -43,7 +45,16 @@ export function ExchangeItem({ exchange }: { exchange: ChatExchange }) {
           >
             {answer.grounding.kind === 'box'
               ? `Box ${formatBox(answer.grounding.box)} drawn on the photo.`
-              : `No box drawn: ${answer.grounding.message}`}
+              : `No box drawn: ${answer.grounding.message}`}{' '}
+            {answer.grounding.kind === 'none' && (
+              <button
+                type="button"
+                className="chat__secondary"
+                onClick={() => locateQuestion(photoId, exchange.question)}
+              >
+                Ask for a box in coordinates
+              </button>
+            )}
           </p>
         )}
         {answer.status === 'failed' && answer.error && (

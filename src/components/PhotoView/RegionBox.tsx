@@ -59,7 +59,7 @@ export function RegionBoxOverlay({ photoId }: { photoId: string }) {
 }
 
 function noteText(region: RegionAsk): string {
-  if (region.status === 'running') return `Asking the model where ${region.asked} is…`;
+  if (region.status === 'running') return `Asking the model for a box: ${region.asked}…`;
   if (region.status === 'stopped') return 'Stopped before the model wrote a box.';
   if (region.status === 'failed') {
     return `No box: ${region.error?.message ?? 'the model call failed.'} ${region.error?.advice ?? ''}`.trim();

@@ -9,5 +9,11 @@ export function usePhotoRegion(photoId: string): RegionAsk | undefined {
 
 /** The grounded-answer actions a component may call. */
 export function useRegionActions() {
-  return useAppStore(useShallow((s) => ({ showOnPhoto: s.showOnPhoto, hideRegion: s.hideRegion })));
+  return useAppStore(
+    useShallow((s) => ({
+      showOnPhoto: s.showOnPhoto,
+      locateQuestion: s.locateQuestion,
+      hideRegion: s.hideRegion,
+    })),
+  );
 }
