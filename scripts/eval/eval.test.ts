@@ -84,7 +84,7 @@ beforeAll(async () => {
   const lines = ['"image_name","MOS","SD"'];
   for (const source of SOURCES) {
     mkdirSync(join(photos, source.dir), { recursive: true });
-    const raw = await loadRaw(ladderSourcePath(source.name), 288);
+    const raw = await loadRaw(ladderSourcePath(source.name), 224);
     for (const [level, sigma] of BLUR.entries()) {
       const photo = sigma === 0 ? raw : await distort(raw, 'blur', sigma);
       const file = `${source.dir}${source.name.toLowerCase()}-${level}.jpg`;
