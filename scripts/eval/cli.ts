@@ -15,7 +15,7 @@ import { stringify } from 'csv-stringify/sync';
 import { IMAGE_MODE_LABELS, type ImageMode } from '../../src/model/image-mode.ts';
 import { PRESETS, type PresetName } from '../../src/model/precision.ts';
 import { DEFAULT_HUB_HOST, DEFAULT_MODEL_ID } from '../../src/model/source.ts';
-import type { EvalLoadSpec } from '../../src/eval/protocol.ts';
+import type { EvalLoaded, EvalLoadSpec } from '../../src/eval/protocol.ts';
 import { loadAverage } from '../bench/machine.ts';
 import { openEvalBrowser, type EvalBrowser } from './browser.ts';
 import { readMosFile, type MosRow } from './mos.ts';
@@ -160,7 +160,7 @@ try {
     `Photos to score: ${now.length} now (${alreadyDone} already in ${resultsPath}${todo.length > now.length ? `, ${todo.length - now.length} left for a later run (--limit)` : ''})`,
   );
 
-  let loaded: Awaited<ReturnType<EvalBrowser['call']>> | null = null;
+  let loaded: EvalLoaded | null = null;
   const ensureLoaded = async () => {
     if (loaded) return;
     const started = performance.now();
@@ -173,6 +173,27 @@ try {
     log(`model loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   };
 
+  /**
+   * Runs a call; when the model worker died under it (the client starts a fresh worker, without
+   * the model), loads the model again and retries once, so one crash does not fail every photo
+   * after it.
+   */
+  const withModel = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (
+        !/not loaded yet|model worker stopped|GPU device running the model was lost/.test(message)
+      )
+        throw error;
+      log(`the model worker stopped (${message.split('\n')[0]}): loading the model again`);
+      loaded = null;
+      await ensureLoaded();
+      return call();
+    }
+  };
+
   if (now.length > 0) {
     await ensureLoaded();
     const bar = progressBar(now.length, 'scoring');
@@ -182,7 +203,7 @@ try {
       const base = { file: row.file, mos: String(row.mos), mode, ...tag, backend: runtime.device };
       let result: ResultRow;
       try {
-        const s = await browser.call('score', browser.photoUrl(0, row.file), mode);
+        const s = await withModel(() => browser.call('score', browser.photoUrl(0, row.file), mode));
         result = {
           ...base,
           score: String(s.score),
@@ -272,6 +293,7 @@ try {
       browser,
       limit,
       ensureLoaded,
+      withModel,
     });
     summary.qbench = qbench;
   }

@@ -57,6 +57,8 @@ export async function askQuestions(options: {
   limit: number;
   /** Loads the model (once) before the first question: a rerun with nothing to ask loads none. */
   ensureLoaded: () => Promise<void>;
+  /** Runs a call, loading the model again and retrying once if its worker died. */
+  withModel: <T>(call: () => Promise<T>) => Promise<T>;
 }): Promise<QbenchSummary> {
   const { browser, tag } = options;
   const { questions, skipped } = readChoiceQuestions(options.file, options.photosDir);
@@ -91,12 +93,8 @@ export async function askQuestions(options: {
         error: '',
       };
       try {
-        const answer = await browser.call(
-          'answer',
-          browser.photoUrl(1, q.image),
-          mode,
-          choicePrompt(q),
-          letters,
+        const answer = await options.withModel(() =>
+          browser.call('answer', browser.photoUrl(1, q.image), mode, choicePrompt(q), letters),
         );
         row.predicted = answer.top;
         row.right = answer.top === row.correct ? '1' : '0';

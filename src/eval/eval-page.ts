@@ -80,7 +80,8 @@ const api: EvalPageApi = {
   async load(spec: EvalLoadSpec): Promise<EvalLoaded> {
     const source = parseModelSource(spec.model);
     if (!source) throw new Error(`Not a model id or local:<folder>: ${spec.model}`);
-    client = new ModelClient(() => {});
+    // One client for the page: after a crash its fresh worker is loaded again.
+    client ??= new ModelClient(() => {});
     const { device, precision, adapter } = await chooseRuntime(client, spec);
     const started = performance.now();
     const loaded = await client.load({
