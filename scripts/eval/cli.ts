@@ -154,7 +154,7 @@ try {
   const alreadyDone = labelled.length * modes.length - todo.length;
   const now = todo.slice(0, Math.min(todo.length, limit));
   console.log(
-    `Model ${args.model} on ${runtime.device} (${runtime.precision}${runtime.adapter ? `, adapter ${runtime.adapter}` : ''}); ${browser.browserVersion}`,
+    `Model ${args.model} on ${runtime.device} (${runtime.precision}${runtime.adapter ? `, WebGPU adapter ${runtime.adapter}${runtime.device === 'webgpu' ? '' : ' not used'}` : ''}); ${browser.browserVersion}`,
   );
   console.log(
     `Photos to score: ${now.length} now (${alreadyDone} already in ${resultsPath}${todo.length > now.length ? `, ${todo.length - now.length} left for a later run (--limit)` : ''})`,
