@@ -17,6 +17,8 @@ import { DEFAULT_HANG_SECONDS } from './hang-limit.ts';
 import type { Capabilities } from './precision.ts';
 import type {
   AttributesResult,
+  CompareRequest,
+  CompareResult,
   GenerationRequest,
   GenerationResult,
   LoadedModel,
@@ -85,6 +87,16 @@ export interface ModelService {
     onProgress: (event: AttributeProgress) => void,
     signal?: AbortSignal,
   ): Promise<AttributesResult>;
+  /**
+   * Compares two photos in one prompt, both orders, reporting each aspect and the reason as they
+   * come. The images are read only if the worker no longer holds both photos' features.
+   */
+  compare(
+    request: CompareRequest,
+    images: [ImageSource, ImageSource],
+    onProgress: (event: CompareProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<CompareResult>;
   /** What the worker keeps of each photo's prompts (debug view). */
   promptCacheStatus(): Promise<PromptCacheStatus>;
   /**
@@ -106,11 +118,16 @@ export interface ModelService {
 /** One attribute rated or check answered while an attribute pass runs. */
 export type AttributeProgress = Extract<ModelEvent, { type: 'attribute-rated' }>;
 
+/** One aspect judged, or the reason grown, while a comparison runs. */
+export type CompareProgress = Extract<ModelEvent, { type: 'compare-judged' | 'compare-reason' }>;
+
 /** Events that report a call's progress without ending it. */
 const PROGRESS_EVENTS: ReadonlySet<ModelEvent['type']> = new Set([
   'generation-started',
   'generation-delta',
   'attribute-rated',
+  'compare-judged',
+  'compare-reason',
 ]);
 
 /** A score or a token step this long after the worker started it (or after its last step) is a hang. */
@@ -361,6 +378,45 @@ export class ModelClient implements ModelService {
     if (event.type === 'needs-image') event = await run(true);
     try {
       return expectEvent(event, 'located').result;
+    } catch (error) {
+      throw explain(error);
+    }
+  }
+
+  async compare(
+    request: CompareRequest,
+    images: [ImageSource, ImageSource],
+    onProgress: (event: CompareProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<CompareResult> {
+    const run = async (withImages: boolean) => {
+      try {
+        return await this.bridge.call({
+          prepare: async (id) => {
+            const bitmaps: [ImageBitmap, ImageBitmap] | undefined = withImages
+              ? [await images[0](), await images[1]()]
+              : undefined;
+            return {
+              message: { type: 'compare', id, request, images: bitmaps },
+              transfer: bitmaps ?? [],
+            };
+          },
+          discard: ({ message }) =>
+            message.type === 'compare' ? message.images?.forEach((b) => b.close()) : undefined,
+          signal,
+          hangMs: this.hangMs,
+          hangMessage: this.hangMessage(),
+          onProgress: (e) => onProgress(e as CompareProgress),
+        });
+      } catch (error) {
+        throw explain(error);
+      }
+    };
+    // Both photos are usually scored (so encoded) already: ask without pixels first.
+    let event = await run(false);
+    if (event.type === 'needs-image') event = await run(true);
+    try {
+      return expectEvent(event, 'compared').result;
     } catch (error) {
       throw explain(error);
     }

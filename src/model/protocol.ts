@@ -6,6 +6,7 @@
 import type { ImageMode } from './image-mode.ts';
 import type { LocatedRegion } from './grounding.ts';
 import type { AttributeRating, YesNoCheck } from './attribute-recipes.ts';
+import type { CompareAspect, PairPreference } from './compare.ts';
 import type { Capabilities, Device, DtypeMap } from './precision.ts';
 import type { ChatTurn } from './prompt.ts';
 import type { AnswerConfidence } from './questions.ts';
@@ -90,7 +91,9 @@ export type ModelRequest =
   /** `image` may be left out when the worker is likely to hold the photo's features; it answers `needs-image` if not. */
   | { type: 'generate'; id: number; image?: ImageBitmap; request: GenerationRequest }
   /** Asks where a region is and writes its box under the coordinate grammar (grounding.ts). */
-  | { type: 'locate'; id: number; photoId: string; image?: ImageBitmap; question: string };
+  | { type: 'locate'; id: number; photoId: string; image?: ImageBitmap; question: string }
+  /** Compares two photos in one prompt, both orders; `images` only when the worker asked for them. */
+  | { type: 'compare'; id: number; request: CompareRequest; images?: [ImageBitmap, ImageBitmap] };
 
 /** How the next token is chosen: the most probable one, or drawn (temperature, nucleus). */
 export type Sampling =
@@ -248,7 +251,12 @@ export type ModelEvent =
   | { type: 'needs-image'; id: number }
   | { type: 'failed'; id: number; error: ModelError }
   /** A box asked for with `locate`. */
-  | { type: 'located'; id: number; result: LocatedRegion };
+  | { type: 'located'; id: number; result: LocatedRegion }
+  /** One aspect of a comparison judged in both orders, while the comparison goes on. */
+  | { type: 'compare-judged'; id: number; preference: PairPreference }
+  /** The comparison's reason so far (`text`) and what this step added (`delta`). */
+  | { type: 'compare-reason'; id: number; delta: string; text: string }
+  | { type: 'compared'; id: number; result: CompareResult };
 
 /** A failure the UI can explain: what happened and what to do. */
 export interface ModelError {
@@ -270,4 +278,37 @@ export interface ModelError {
   message: string;
   /** What the person can do about it. */
   advice: string;
+}
+
+/** Two photos compared in one prompt (model/compare.ts): A is shown first, then the order swapped. */
+export interface CompareRequest {
+  /** Photo A (the left pane) and photo B. */
+  photoIds: [string, string];
+  /** What to ask, in order; the first also gets a streamed reason. */
+  aspects: CompareAspect[];
+  /** Most tokens of the reason (0: none). */
+  reasonTokens: number;
+}
+
+/** A finished (or stopped) comparison. */
+export interface CompareResult {
+  preferences: PairPreference[];
+  /** Why, in the model's words, for the first aspect with A shown first (its answer word forced). */
+  reason: string;
+  reasonStop: StopReason;
+  /** Image tokens each photo takes in the prompt (base crop, plus the image_newline row if any). */
+  imageTokensPerPhoto: number;
+  newlineRow: boolean;
+  /** Tokens of the first aspect's prompt, and how many the pair's cached prefix covered. */
+  promptTokens: number;
+  reusedTokens: number;
+  /** Milliseconds: encoding photos not held, each order's prompts, the reason, all of it. */
+  timings: {
+    encodeMs: number;
+    forwardMs: number;
+    swappedMs: number;
+    reasonMs: number;
+    totalMs: number;
+  };
+  cancelled: boolean;
 }

@@ -10,6 +10,7 @@ import { createAttributesSlice, type AttributesSlice } from './attributesSlice.t
 import { createChatSlice, type ChatSlice } from './chatSlice.ts';
 import { createCullSlice, type CullSlice } from './cullSlice.ts';
 import { createGroundingSlice, type GroundingSlice } from './groundingSlice.ts';
+import { createCompareSlice, type CompareSlice } from './compareSlice.ts';
 import { createGroupsSlice, type GroupsSlice } from './groupsSlice.ts';
 import { createModelSlice, type ModelSlice } from './modelSlice.ts';
 import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
@@ -35,7 +36,8 @@ export type AppState = PhotosSlice &
   ViewSlice &
   QueueSlice &
   PersistSlice &
-  GroundingSlice;
+  GroundingSlice &
+  CompareSlice;
 
 /** What every slice is built with: the services, the photo pipeline and the model client. */
 export interface StoreContext {
@@ -72,6 +74,7 @@ export function createAppStore(services: AppServices): AppStore {
     ...createQueueSlice(context)(...a),
     ...createPersistSlice(context)(...a),
     ...createGroundingSlice(context)(...a),
+    ...createCompareSlice(context)(...a),
   }));
   state = store.getState;
   return Object.assign(store, { pipeline });

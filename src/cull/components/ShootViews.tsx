@@ -7,6 +7,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNo
 import { useGroupMembers, useGroupOf } from '../../store/hooks/useGroups.ts';
 import { CullToolbar } from './CullToolbar.tsx';
 import { ComparePane } from './ComparePane.tsx';
+import { CompareVerdict } from '../../components/CompareVerdict/CompareVerdict.tsx';
 import { KeyboardHelp } from './KeyboardHelp.tsx';
 import { ShootGrid } from './ShootGrid.tsx';
 import {
@@ -156,6 +157,7 @@ export function ShootViews({ loupe }: { loupe: ReactNode }) {
         <div className="shoot-views__compare" data-testid="compare-view">
           <ComparePane photoId={pair[0]} active={selectedId === pair[0]} />
           <ComparePane photoId={pair[1]} active={selectedId === pair[1]} />
+          <CompareVerdict pair={pair} />
         </div>
       )}
       {mode === 'loupe' && loupe}

@@ -3,12 +3,14 @@
  * Calls run in order within their lane (see `lanes`); a cancelled call is dropped before it starts
  * or between its stages (an onnxruntime run itself cannot be interrupted).
  */
+import type { RawImage } from '@huggingface/transformers';
 import type { LoadSettings, ModelEvent, ModelRequest, NotStoredFiles } from '../protocol.ts';
 import { modelFileUrl } from '../source.ts';
 import { ExplainedError, explainError } from './errors.ts';
 import { hubHostName } from '../source.ts';
 import { explainRecipeFor } from '../explain-recipes.ts';
 import { rateAttributes } from './attributes.ts';
+import { comparePhotos, forgetPairsOf } from './compare.ts';
 import { generateText } from './generation.ts';
 import { locateRegion } from './grounding.ts';
 import { bitmapToRawImage } from './image.ts';
@@ -373,7 +375,42 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
         status: current?.caches.status() ?? { budgetBytes: 0, usedBytes: 0, entries: [] },
       });
       return;
+    case 'compare':
+      enqueue(
+        'text',
+        request.id,
+        async () => {
+          try {
+            const model = requireModel();
+            const held = request.request.photoIds.map((photoId) => model.isEncoded(photoId));
+            if (!request.images && !held.every(Boolean)) {
+              post({ type: 'needs-image', id: request.id });
+              return;
+            }
+            const toImage = (i: 0 | 1): RawImage | null => {
+              const bitmap = request.images?.[i];
+              return held[i] || !bitmap ? null : bitmapToRawImage(bitmap, inputSide(model));
+            };
+            const images: [RawImage | null, RawImage | null] = [toImage(0), toImage(1)];
+            request.images?.forEach((bitmap) => bitmap.close());
+            const result = await comparePhotos(model, request.request, images, {
+              isCancelled: () => cancelled.has(request.id),
+              yieldToEvents: nextTask,
+              onJudged: (preference) =>
+                post({ type: 'compare-judged', id: request.id, preference }),
+              onReason: (step) => post({ type: 'compare-reason', id: request.id, ...step }),
+            });
+            post({ type: 'compared', id: request.id, result });
+          } finally {
+            request.images?.forEach((bitmap) => bitmap.close());
+            cancelled.delete(request.id);
+          }
+        },
+        () => request.images?.forEach((bitmap) => bitmap.close()),
+      );
+      return;
     case 'forget-photo':
+      if (current) forgetPairsOf(current, request.photoId);
       current?.forget(request.photoId);
       return;
     case 'cancel':

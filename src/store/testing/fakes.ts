@@ -7,6 +7,7 @@ import type { ImageMode } from '../../model/image-mode.ts';
 import { parseBox, type LocatedRegion } from '../../model/grounding.ts';
 import type {
   AttributeProgress,
+  CompareProgress,
   GenerationProgress,
   ImageSource,
   ModelService,
@@ -14,6 +15,8 @@ import type {
 import type { WorkerPort } from '../../lib/worker-bridge.ts';
 import type {
   AttributesResult,
+  CompareRequest,
+  CompareResult,
   GenerationRequest,
   GenerationResult,
   LoadedModel,
@@ -353,6 +356,28 @@ export class FakeModel implements ModelService {
       confidence: { joint: 0.01, perToken: 0.8, formatMass: 0.9, tokens: 24 },
       ms: 5,
     };
+  }
+  /** Comparisons asked for; each waits for the test to settle `done`. */
+  compareCalls: {
+    request: CompareRequest;
+    signal?: AbortSignal;
+    onProgress: (event: CompareProgress) => void;
+    done: ReturnType<typeof deferred<CompareResult>>;
+  }[] = [];
+  async compare(
+    request: CompareRequest,
+    _images: [ImageSource, ImageSource],
+    onProgress: (event: CompareProgress) => void,
+    signal?: AbortSignal,
+  ) {
+    const done = deferred<CompareResult>();
+    this.compareCalls.push({ request, signal, onProgress, done });
+    signal?.addEventListener(
+      'abort',
+      () => done.reject(new DOMException('Aborted', 'AbortError')),
+      { once: true },
+    );
+    return done.promise;
   }
   async promptCacheStatus() {
     return { budgetBytes: 1000, usedBytes: 0, entries: [] };
