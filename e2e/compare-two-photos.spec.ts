@@ -38,8 +38,13 @@ test('compare two photos with the model: both orders, their mean, the reason str
   });
 
   const verdict = page.getByTestId('compare-verdict');
+  const asked = Date.now();
   await verdict.getByRole('button', { name: 'Compare with the model' }).click();
   await expect(verdict).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  const ms = await verdict.getByTestId('compare-cost').getAttribute('data-total-ms');
+  console.info(
+    `compare: ${Number(ms).toFixed(0)} ms in the worker, ${Date.now() - asked} ms from the click`,
+  );
 
   const rows = verdict.getByTestId('compare-preference');
   await expect(rows).toHaveCount(4);

@@ -8,6 +8,7 @@
  *   npm run bench -- --precisions q4 --no-keep q4 --pixels '' --no-webgpu   # one pair only
  *   npm run bench -- --no-shoot            # without the shoot rows (20/200 of 12 MP, 50/500 small, grid)
  *   npm run bench -- --no-cache-rows       # without the prompt-cache rows (Node, fixture)
+ *   npm run bench -- --no-compare          # without the compare-two rows (scripts/bench/compare.ts)
  *   npm run bench -- --model-dir ~/models/llava-onevision-qwen2-0.5b-ov-hf --precisions q4f16 \
  *     --device webgpu --browser-arg=--enable-features=Vulkan   # real weights, real GPU
  *
@@ -27,6 +28,7 @@ import {
 } from './prompt-cache.ts';
 import { gridMarkdown, runGridBench } from './grid.ts';
 import { runShootBench, shootMarkdown } from './shoot.ts';
+import { compareMarkdown, runCompareBench, writeCompareReport } from './compare.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
     'no-shoot': { type: 'boolean', default: false },
     'no-cache-rows': { type: 'boolean', default: false },
+    'no-compare': { type: 'boolean', default: false },
   },
 });
 
@@ -107,6 +110,12 @@ if (!values.smoke && !values['no-cache-rows']) {
   const rows = await runPromptCacheBench('fixture', ['fp32'], 3, log);
   writePromptCacheReport(rows, resolve(values.out));
   if (!values.quiet) console.log(promptCacheMarkdown(rows));
+}
+// Two photos compared in one prompt, both orders, on WASM (scripts/bench/compare.ts).
+if (!values.smoke && !values['no-compare']) {
+  const rows = await runCompareBench(['fixture', 'full'], 'q8', 16, log);
+  writeCompareReport(rows, resolve(values.out));
+  if (!values.quiet) console.log(compareMarkdown(rows));
 }
 const missing = missingFigures(report);
 if (missing.length > 0 || report.run.problems.length > 0) {

@@ -13,6 +13,7 @@ import { fromWorker } from '../lib/worker-bridge.ts';
 import { PixelsClient, type DecodedPhoto } from '../pixels/client.ts';
 import type {
   BenchPageApi,
+  CompareFigures,
   DecodeFigures,
   LoadFigures,
   LoadSpec,
@@ -75,7 +76,10 @@ function requireClient(): ModelClient {
 const api: BenchPageApi = {
   async load(spec: LoadSpec): Promise<LoadFigures> {
     api.unload();
-    client = new ModelClient(() => {}, { createWorker: fromWorker(startTimedWorker) });
+    client = new ModelClient(() => {}, {
+      createWorker: fromWorker(startTimedWorker),
+      hangMs: spec.hangMs,
+    });
     const settings: LoadSettings = {
       source: { kind: 'local', id: spec.modelId },
       device: spec.device,
@@ -164,6 +168,28 @@ const api: BenchPageApi = {
       decodeMs: decodedAt - started,
       analyseMs: done - decodedAt,
       totalMs: done - started,
+    };
+  },
+
+  async compare(photosToCompare, aspects, reasonTokens): Promise<CompareFigures> {
+    const model = requireClient();
+    const [a, b] = await Promise.all(photosToCompare.map((p) => decoded(p.url)));
+    const started = performance.now();
+    const result = await model.compare(
+      { photoIds: [photosToCompare[0].id, photosToCompare[1].id], aspects, reasonTokens },
+      [() => createImageBitmap(a!.bitmap), () => createImageBitmap(b!.bitmap)],
+      () => {},
+    );
+    const endToEndMs = performance.now() - started;
+    await takeRuns();
+    return {
+      endToEndMs,
+      timings: result.timings,
+      questions: result.preferences.length,
+      promptTokens: result.promptTokens,
+      reusedTokens: result.reusedTokens,
+      imageTokensPerPhoto: result.imageTokensPerPhoto,
+      reasonChars: result.reason.length,
     };
   },
 

@@ -2,6 +2,8 @@
  * Types shared by the benchmark page (src/bench/), its timed model worker and the Node runner
  * (scripts/bench/). Nothing in the app imports this folder.
  */
+import type { CompareAspect } from '../model/compare.ts';
+import type { CompareResult } from '../model/protocol.ts';
 
 /**
  * One onnxruntime `session.run` call seen inside the model worker (`kind: 'run'`), or one call of
@@ -26,6 +28,8 @@ export interface LoadSpec {
   modelId: string;
   device: 'wasm' | 'webgpu';
   precision: 'fp32' | 'fp16' | 'q4' | 'q4f16' | 'q8';
+  /** How long one model call may stay silent (the app's default when absent). */
+  hangMs?: number;
 }
 
 /** One model load as the page saw it. */
@@ -80,12 +84,29 @@ export interface PixelFigures {
   totalMs: number;
 }
 
+/** One comparison of two photos (model/worker/compare.ts): the worker's times and the page's. */
+export interface CompareFigures {
+  endToEndMs: number;
+  timings: CompareResult['timings'];
+  questions: number;
+  promptTokens: number;
+  reusedTokens: number;
+  imageTokensPerPhoto: number;
+  reasonChars: number;
+}
+
 /** What the page exposes on `window.qualityLensBench`. */
 export interface BenchPageApi {
   load(spec: LoadSpec): Promise<LoadFigures>;
   score(photoUrl: string, photoId: string): Promise<ScoreFigures>;
   decode(photoUrl: string, photoId: string, maxNewTokens: number): Promise<DecodeFigures>;
   pixels(photoUrl: string): Promise<PixelFigures>;
+  /** Compares two photos (already scored, so encoded) with the app's two-image prompts. */
+  compare(
+    photos: [{ url: string; id: string }, { url: string; id: string }],
+    aspects: CompareAspect[],
+    reasonTokens: number,
+  ): Promise<CompareFigures>;
   /** Terminates the model worker (the next load starts a fresh one, reading the browser cache). */
   unload(): void;
   /** Deletes the model files transformers.js cached, so the next load reads the server. */

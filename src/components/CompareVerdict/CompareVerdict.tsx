@@ -115,6 +115,19 @@ export function CompareVerdict({ pair }: { pair: [string, string] }) {
           </tbody>
         </table>
       )}
+      {comparison?.result && (
+        <p
+          className="compare-verdict__note"
+          data-testid="compare-cost"
+          data-total-ms={comparison.result.timings.totalMs}
+        >
+          {(comparison.result.timings.totalMs / 1000).toFixed(1)} s for{' '}
+          {comparison.result.preferences.length * 2} prompts of {comparison.result.promptTokens}{' '}
+          tokens ({comparison.result.imageTokensPerPhoto} per photo
+          {comparison.result.newlineRow ? ', its base view plus one newline row' : ''}); each
+          continued from the pair’s cached start where it could.
+        </p>
+      )}
       {comparison && comparison.reason && (
         <p className="compare-verdict__reason" data-testid="compare-reason" aria-live="polite">
           <span className="compare-verdict__reason-label">
