@@ -91,6 +91,8 @@ export class QualityModel {
   /** Decoder caches of photos' prefixes and conversations; a budget of 0 turns reuse off. */
   readonly caches: PromptCaches;
   private readonly prefixing = new Map<string, Promise<void>>();
+  /** Pictures being scored on their own (quality-map regions): they never push a photo out. */
+  private transient = 0;
   /**
    * How photos are encoded from now on. A photo held in the other mode is encoded again (when its
    * pixels are given) and its prompt caches dropped.
@@ -142,7 +144,8 @@ export class QualityModel {
     try {
       const encoded = await job;
       this.photos.set(photoId, encoded);
-      while (this.photos.size > this.cachePhotos) this.forget(this.photos.keys().next().value!);
+      while (this.photos.size > this.cachePhotos + this.transient)
+        this.forget(this.photos.keys().next().value!);
       return { ...encoded, reused: false };
     } finally {
       this.encoding.delete(photoId);
@@ -332,6 +335,20 @@ export class QualityModel {
       imageTokens: encoded.features.dims[1]!,
       imageFeatures: encoded.pooled,
     };
+  }
+
+  /**
+   * Scores a picture that is not one of the photos (a region cut from one) exactly as a photo is
+   * scored, under `key`, then drops everything it made: the photos' features and caches stay.
+   */
+  async scoreTransient(key: string, image: RawImage, recipe: ScoringRecipe): Promise<ScoreResult> {
+    this.transient += 1;
+    try {
+      return await this.score(key, image, recipe);
+    } finally {
+      this.forget(key);
+      this.transient -= 1;
+    }
   }
 
   /**
