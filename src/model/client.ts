@@ -31,6 +31,8 @@ import type {
   ScoreResult,
 } from './protocol.ts';
 import type { ScoringRecipe } from './recipes.ts';
+import type { QualityMapResult } from './quality-map.ts';
+import type { RegionGrid } from '../lib/region-grid.ts';
 
 /** A model call that failed, with the worker's explanation. */
 export class ModelCallError extends Error {
@@ -113,7 +115,20 @@ export interface ModelService {
   forget(photoId: string): void;
   /** How long a started call may stay silent before its worker is taken for hung and replaced. */
   setHangLimit(ms: number): void;
+  /** Scores each region of a photo on `grid` as a photo of its own, reporting each region. */
+  qualityMap(
+    photoId: string,
+    image: ImageSource,
+    grid: RegionGrid,
+    recipe: ScoringRecipe,
+    onRegion: (event: RegionProgress) => void,
+    signal?: AbortSignal,
+    imageMode?: ImageMode,
+  ): Promise<QualityMapResult>;
 }
+
+/** One region of a quality map scored while the map runs. */
+export type RegionProgress = Extract<ModelEvent, { type: 'region-scored' }>;
 
 /** One attribute rated or check answered while an attribute pass runs. */
 export type AttributeProgress = Extract<ModelEvent, { type: 'attribute-rated' }>;
@@ -128,6 +143,7 @@ const PROGRESS_EVENTS: ReadonlySet<ModelEvent['type']> = new Set([
   'attribute-rated',
   'compare-judged',
   'compare-reason',
+  'region-scored',
 ]);
 
 /** A score or a token step this long after the worker started it (or after its last step) is a hang. */
@@ -432,6 +448,37 @@ export class ModelClient implements ModelService {
 
   setHangLimit(ms: number): void {
     this.hangMs = ms;
+  }
+
+  async qualityMap(
+    photoId: string,
+    image: ImageSource,
+    grid: RegionGrid,
+    recipe: ScoringRecipe,
+    onRegion: (event: RegionProgress) => void,
+    signal?: AbortSignal,
+    imageMode: ImageMode = 'fast',
+  ): Promise<QualityMapResult> {
+    try {
+      const event = await this.bridge.call({
+        prepare: async (id) => {
+          const bitmap = await image();
+          return {
+            message: { type: 'quality-map', id, photoId, image: bitmap, grid, recipe, imageMode },
+            transfer: [bitmap],
+          };
+        },
+        discard: ({ message }) =>
+          message.type === 'quality-map' ? message.image.close() : undefined,
+        signal,
+        hangMs: this.hangMs,
+        hangMessage: this.hangMessage(),
+        onProgress: (e) => onRegion(e as RegionProgress),
+      });
+      return expectEvent(event, 'quality-mapped').result;
+    } catch (error) {
+      throw explain(error);
+    }
   }
 
   private hangMessage(): string {

@@ -13,6 +13,8 @@ import type { AnswerConfidence } from './questions.ts';
 import type { ScoringRecipe } from './recipes.ts';
 import type { QualityScore } from './scoring.ts';
 import type { ModelSource } from './source.ts';
+import type { QualityMapResult, RegionScore } from './quality-map.ts';
+import type { RegionGrid } from '../lib/region-grid.ts';
 
 /** Everything the worker needs to load a model. */
 export interface LoadSettings {
@@ -93,7 +95,17 @@ export type ModelRequest =
   /** Asks where a region is and writes its box under the coordinate grammar (grounding.ts). */
   | { type: 'locate'; id: number; photoId: string; image?: ImageBitmap; question: string }
   /** Compares two photos in one prompt, both orders; `images` only when the worker asked for them. */
-  | { type: 'compare'; id: number; request: CompareRequest; images?: [ImageBitmap, ImageBitmap] };
+  | { type: 'compare'; id: number; request: CompareRequest; images?: [ImageBitmap, ImageBitmap] }
+  /** Scores each region of the photo on `grid` as a photo of its own (the quality map). */
+  | {
+      type: 'quality-map';
+      id: number;
+      photoId: string;
+      image: ImageBitmap;
+      grid: RegionGrid;
+      recipe: ScoringRecipe;
+      imageMode?: ImageMode;
+    };
 
 /** How the next token is chosen: the most probable one, or drawn (temperature, nucleus). */
 export type Sampling =
@@ -256,7 +268,10 @@ export type ModelEvent =
   | { type: 'compare-judged'; id: number; preference: PairPreference }
   /** The comparison's reason so far (`text`) and what this step added (`delta`). */
   | { type: 'compare-reason'; id: number; delta: string; text: string }
-  | { type: 'compared'; id: number; result: CompareResult };
+  | { type: 'compared'; id: number; result: CompareResult }
+  /** One region of a quality map scored, while the map goes on. */
+  | { type: 'region-scored'; id: number; region: RegionScore }
+  | { type: 'quality-mapped'; id: number; result: QualityMapResult };
 
 /** A failure the UI can explain: what happened and what to do. */
 export interface ModelError {

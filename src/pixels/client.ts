@@ -11,7 +11,14 @@ import {
   WorkerBridge,
   type WorkerPort,
 } from '../lib/worker-bridge.ts';
-import type { ExifSummary, PixelAnalysis, PixelsEvent, PixelsRequest } from './protocol.ts';
+import type { RegionGrid } from '../lib/region-grid.ts';
+import type {
+  ExifSummary,
+  PixelAnalysis,
+  PixelsEvent,
+  PixelsRequest,
+  RegionMeasures,
+} from './protocol.ts';
 
 export type {
   ExifSummary,
@@ -19,6 +26,7 @@ export type {
   Measure,
   OverlayMap,
   PixelAnalysis,
+  RegionMeasures,
   Verdict,
 } from './protocol.ts';
 
@@ -59,6 +67,12 @@ export interface PixelsService {
   forget(photo: DecodedPhoto): void;
   /** Starts the worker and compiles its measures, so the first drop meets warm code. */
   warmUp(): void;
+  /** Sharpness, noise and clipping of each region of `grid` (the quality map's legend). */
+  measureRegions(
+    photo: DecodedPhoto,
+    grid: RegionGrid,
+    signal?: AbortSignal,
+  ): Promise<RegionMeasures[]>;
 }
 
 /** A call that runs this long after the worker started it counts as a hang. */
@@ -180,6 +194,53 @@ export class PixelsClient implements PixelsService {
       if (error instanceof BridgeError && error.kind === 'cancelled') throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new PixelAnalysisError(`This photo could not be measured (${reason}).`);
+    }
+  }
+
+  async measureRegions(
+    photo: DecodedPhoto,
+    grid: RegionGrid,
+    signal?: AbortSignal,
+  ): Promise<RegionMeasures[]> {
+    const hang = {
+      signal,
+      hangMs: this.analyseHangMs,
+      hangMessage: 'Measuring the regions of this photo took too long and was stopped.',
+      retry: true,
+    };
+    try {
+      const kept = this.keptPixels.get(photo.bitmap);
+      let event: PixelsEvent | null = null;
+      if (kept && kept.worker === this.bridge.restarts && this.bridge.running) {
+        event = await this.bridge.call({
+          ...hang,
+          prepare: (id) => {
+            const valid = this.bridge.running && kept.worker === this.bridge.restarts;
+            return {
+              message: { type: 'measure-regions', id, pixelsKey: valid ? kept.key : 0, grid },
+            };
+          },
+        });
+      }
+      if (!event || event.type === 'analysis-needs-pixels') {
+        event = await this.bridge.call({
+          ...hang,
+          prepare: async (id) => {
+            const copy = await this.copyBitmap(photo.bitmap);
+            return {
+              message: { type: 'measure-regions', id, pixelsKey: 0, bitmap: copy, grid },
+              transfer: [copy],
+            };
+          },
+          discard: ({ message }) =>
+            message.type === 'measure-regions' ? message.bitmap?.close() : undefined,
+        });
+      }
+      return expectEvent(event, 'regions-measured').regions;
+    } catch (error) {
+      if (error instanceof BridgeError && error.kind === 'cancelled') throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new PixelAnalysisError(`The regions of this photo could not be measured (${reason}).`);
     }
   }
 

@@ -2,6 +2,7 @@
  * Messages between the UI and the pixels worker. Both sides import this file; every message is a
  * discriminated union keyed by `type`, and every request carries an `id` its answer echoes.
  */
+import type { RegionGrid } from '../lib/region-grid.ts';
 
 /** Camera facts read from a photo's EXIF, in the units a photographer uses. */
 export interface ExifSummary {
@@ -119,6 +120,14 @@ export type PixelsRequest =
       format: string;
     }
   | { type: 'forget'; pixelsKey: number }
+  /** Sharpness, noise and clipping of each region of the quality map's grid. */
+  | {
+      type: 'measure-regions';
+      id: number;
+      pixelsKey: number;
+      bitmap?: ImageBitmap;
+      grid: RegionGrid;
+    }
   /** Run the measures once on a made-up picture, so the first real photo meets compiled code. */
   | { type: 'warm-up' }
   | { type: 'cancel'; id: number };
@@ -130,6 +139,7 @@ export type PixelsEvent =
   | { type: 'decoded'; id: number; info: DecodedInfo; bitmap: ImageBitmap }
   | { type: 'analysed'; id: number; analysis: PixelAnalysis }
   | { type: 'analysis-needs-pixels'; id: number }
+  | { type: 'regions-measured'; id: number; regions: RegionMeasures[] }
   | {
       type: 'failed';
       id: number;
@@ -155,4 +165,17 @@ export interface PhotoFingerprint {
   layout: number[];
   /** Mean opponent colours (R − G, (R + G)/2 − B, over mean brightness) in a 4 × 4 grid (32 numbers). */
   colour: number[];
+}
+
+/** The pixel measures of one region of a quality map (the same measures as the whole photo's). */
+export interface RegionMeasures {
+  /** Row-major index in the grid, top-left first. */
+  index: number;
+  /** Detail strength (RMS Laplacian of the sharpest tiles, noise taken out), at viewing scale. */
+  sharpness: number;
+  /** Noise σ in grey levels (0–255). */
+  noiseSigma: number;
+  /** Share (0–1) of pixels with a blown channel, and of pure-black pixels. */
+  highlights: number;
+  shadows: number;
 }

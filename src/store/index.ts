@@ -17,6 +17,7 @@ import { createPhotosSlice, type PhotosSlice } from './photosSlice.ts';
 import { Pipeline } from './pipeline.ts';
 import { createPixelsSlice, type PixelsSlice } from './pixelsSlice.ts';
 import { createQueueSlice, type QueueSlice } from './queueSlice.ts';
+import { createQualityMapSlice, type QualityMapSlice } from './qualityMapSlice.ts';
 import { createPersistSlice, type PersistSlice } from './persistSlice.ts';
 import type { AppServices, ModelHandlers } from './services.ts';
 import { createStorageSlice, type StorageSlice } from './storageSlice.ts';
@@ -37,7 +38,8 @@ export type AppState = PhotosSlice &
   QueueSlice &
   PersistSlice &
   GroundingSlice &
-  CompareSlice;
+  CompareSlice &
+  QualityMapSlice;
 
 /** What every slice is built with: the services, the photo pipeline and the model client. */
 export interface StoreContext {
@@ -75,6 +77,7 @@ export function createAppStore(services: AppServices): AppStore {
     ...createPersistSlice(context)(...a),
     ...createGroundingSlice(context)(...a),
     ...createCompareSlice(context)(...a),
+    ...createQualityMapSlice(context)(...a),
   }));
   state = store.getState;
   return Object.assign(store, { pipeline });

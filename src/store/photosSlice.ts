@@ -219,6 +219,7 @@ export const createPhotosSlice =
         get().forgetPhotoModelState(photoId);
         get().forgetPhotoAttributes(photoId);
         get().forgetPhotoRegion(photoId);
+        get().forgetPhotoQualityMap(photoId);
         get().forgetPhotoMarks(photoId);
         get().forgetPhotoSaved(photoId);
         set((s) => {

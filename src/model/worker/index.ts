@@ -15,6 +15,7 @@ import { generateText } from './generation.ts';
 import { locateRegion } from './grounding.ts';
 import { bitmapToRawImage } from './image.ts';
 import { QualityModel } from './quality-model.ts';
+import { scoreRegions } from './quality-map.ts';
 import {
   gpuDeviceInUse,
   inspectFiles,
@@ -42,11 +43,13 @@ const cancelled = new Set<number>();
 const lanes = {
   score: Promise.resolve() as Promise<unknown>,
   text: Promise.resolve() as Promise<unknown>,
+  /** Quality maps: asked for on demand, never ahead of a score or a description. */
+  map: Promise.resolve() as Promise<unknown>,
 };
 
 /** Runs `task` after the calls before it; `drop` frees what a call cancelled before its start holds. */
 function enqueue(
-  lane: 'score' | 'text' | 'load',
+  lane: 'score' | 'text' | 'map' | 'load',
   id: number,
   task: () => Promise<void>,
   drop?: () => void,
@@ -70,9 +73,10 @@ function enqueue(
     }
   };
   if (lane === 'load') {
-    const done = Promise.all([lanes.score, lanes.text]).then(run);
+    const done = Promise.all([lanes.score, lanes.text, lanes.map]).then(run);
     lanes.score = done;
     lanes.text = done;
+    lanes.map = done;
   } else {
     lanes[lane] = lanes[lane].then(run);
   }
@@ -366,6 +370,39 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
           }
         },
         () => request.image?.close(),
+      );
+      return;
+    case 'quality-map':
+      enqueue(
+        'map',
+        request.id,
+        async () => {
+          try {
+            const model = requireModel();
+            model.imageMode = request.imageMode ?? 'fast';
+            // Regions are cut from the picture as given (the working copy), each then shown to
+            // the model as a photo is.
+            const image = bitmapToRawImage(request.image, Infinity);
+            request.image.close();
+            const result = await scoreRegions(
+              model,
+              request.photoId,
+              image,
+              request.grid,
+              request.recipe,
+              {
+                isCancelled: () => cancelled.has(request.id),
+                yieldToEvents: nextTask,
+                onRegion: (region) => post({ type: 'region-scored', id: request.id, region }),
+              },
+            );
+            post({ type: 'quality-mapped', id: request.id, result });
+          } finally {
+            request.image.close();
+            cancelled.delete(request.id);
+          }
+        },
+        () => request.image.close(),
       );
       return;
     case 'cache-status':

@@ -7,6 +7,7 @@ import type { PixelsEvent, PixelsRequest } from '../protocol.ts';
 import { decodeFile, pixelsOf, type DecodedPixels } from './decode.ts';
 import { analysePixels, analysisTransferables } from './measures/analyse.ts';
 import type { Rgba } from './measures/image.ts';
+import { regionMeasuresOf } from './measures/regions.ts';
 import { PhotoRefusal } from './sniff.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -122,6 +123,22 @@ async function handle(request: PixelsRequest): Promise<void> {
       );
       return;
     }
+    case 'measure-regions': {
+      let pixels = kept.get(request.pixelsKey);
+      if (!pixels && request.bitmap) {
+        pixels = { working: pixelsOf(request.bitmap), nativeCrops: [] };
+        request.bitmap.close();
+      }
+      if (!pixels) {
+        post({ type: 'analysis-needs-pixels', id: request.id });
+        return;
+      }
+      if (cancelled.delete(request.id)) return;
+      const regions = regionMeasuresOf(pixels.working, request.grid);
+      if (cancelled.delete(request.id)) return;
+      post({ type: 'regions-measured', id: request.id, regions });
+      return;
+    }
   }
 }
 
@@ -133,13 +150,17 @@ let queue: Promise<void> = Promise.resolve();
 
 self.onmessage = (event: MessageEvent<PixelsRequest>) => {
   const request = event.data;
-  if (request.type !== 'decode' && request.type !== 'analyse') {
+  if (
+    request.type !== 'decode' &&
+    request.type !== 'analyse' &&
+    request.type !== 'measure-regions'
+  ) {
     void handle(request);
     return;
   }
   queue = queue.then(async () => {
     if (cancelled.delete(request.id)) {
-      if (request.type === 'analyse') request.bitmap?.close();
+      if (request.type !== 'decode') request.bitmap?.close();
       return;
     }
     post({ type: 'started', id: request.id });

@@ -11,7 +11,10 @@ import type {
   GenerationProgress,
   ImageSource,
   ModelService,
+  RegionProgress,
 } from '../../model/client.ts';
+import type { RegionGrid } from '../../lib/region-grid.ts';
+import type { QualityMapResult } from '../../model/quality-map.ts';
 import type { WorkerPort } from '../../lib/worker-bridge.ts';
 import type {
   AttributesResult,
@@ -118,6 +121,7 @@ export class FakePixelsWorker implements WorkerPort {
       if (this.terminated || this.cancelled.delete(request.id)) return;
       this.send({ type: 'started', id: request.id });
       if (request.type === 'decode') await this.decode(request.id, request.file as File);
+      else if (request.type === 'measure-regions') this.measureRegions(request);
       else this.analyse(request);
     });
   }
@@ -156,6 +160,14 @@ export class FakePixelsWorker implements WorkerPort {
       },
     });
   }
+  private measureRegions(request: Extract<PixelsRequest, { type: 'measure-regions' }>) {
+    request.bitmap?.close();
+    this.send({
+      type: 'regions-measured',
+      id: request.id,
+      regions: fakeRegionMeasures(request.grid),
+    });
+  }
   private analyse(request: Extract<PixelsRequest, { type: 'analyse' }>) {
     if (!this.kept.has(request.pixelsKey) && !request.bitmap) {
       return this.send({ type: 'analysis-needs-pixels', id: request.id });
@@ -165,6 +177,17 @@ export class FakePixelsWorker implements WorkerPort {
     const analysis = { width: 1, height: 1, measures: {}, maps: {}, elapsedMs: 1 };
     this.send({ type: 'analysed', id: request.id, analysis: analysis as unknown as PixelAnalysis });
   }
+}
+
+/** Made-up region measures: region i has sharpness 10 + i, noise σ 1 and no clipping. */
+function fakeRegionMeasures(grid: RegionGrid) {
+  return Array.from({ length: grid.columns * grid.rows }, (_, index) => ({
+    index,
+    sharpness: 10 + index,
+    noiseSigma: 1,
+    highlights: 0,
+    shadows: 0,
+  }));
 }
 
 interface ScoreCall {
@@ -389,6 +412,33 @@ export class FakeModel implements ModelService {
   hangMs: number | null = null;
   setHangLimit(ms: number) {
     this.hangMs = ms;
+  }
+  /** Quality maps asked for; each waits for the test (`finish` answers one region at a time). */
+  mapCalls: {
+    photoId: string;
+    grid: RegionGrid;
+    signal?: AbortSignal;
+    onRegion: (event: RegionProgress) => void;
+    done: ReturnType<typeof deferred<QualityMapResult>>;
+  }[] = [];
+  async qualityMap(
+    photoId: string,
+    image: ImageSource,
+    grid: RegionGrid,
+    _recipe: ScoringRecipe,
+    onRegion: (event: RegionProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<QualityMapResult> {
+    const bitmap = await image();
+    bitmap.close(); // transferred to the worker, which closes it
+    const done = deferred<QualityMapResult>();
+    this.mapCalls.push({ photoId, grid, signal, onRegion, done });
+    signal?.addEventListener(
+      'abort',
+      () => done.reject(new DOMException('Aborted', 'AbortError')),
+      { once: true },
+    );
+    return done.promise;
   }
 }
 
