@@ -10,6 +10,7 @@ import { PhotoNotices } from './components/PhotoNotices/PhotoNotices.tsx';
 import { PhotoStrip } from './components/PhotoStrip/PhotoStrip.tsx';
 import { PhotoView } from './components/PhotoView/PhotoView.tsx';
 import { PixelAnalysis } from './components/PixelAnalysis/PixelAnalysis.tsx';
+import { QualityMapPanel } from './components/QualityMap/QualityMapPanel.tsx';
 import { SavedShoot } from './components/SavedShoot/SavedShoot.tsx';
 import { ScoreCard } from './components/ScoreCard/ScoreCard.tsx';
 import { UpdateNotice } from './components/UpdateNotice/UpdateNotice.tsx';
@@ -69,6 +70,7 @@ function DeskApp() {
       <div className="app__photo-column">
         <PhotoView photo={photo} />
         <GroupNote photoId={photo.id} />
+        {photo.status === 'ready' && <QualityMapPanel photoId={photo.id} />}
         {photo.status === 'ready' && <PixelAnalysis photo={photo} />}
       </div>
       {photo.status === 'ready' && (

@@ -9,6 +9,7 @@
  *   npm run bench -- --no-shoot            # without the shoot rows (20/200 of 12 MP, 50/500 small, grid)
  *   npm run bench -- --no-cache-rows       # without the prompt-cache rows (Node, fixture)
  *   npm run bench -- --no-compare          # without the compare-two rows (scripts/bench/compare.ts)
+ *   npm run bench -- --no-quality-map      # without the quality-map rows (scripts/bench/quality-map.ts)
  *   npm run bench -- --model-dir ~/models/llava-onevision-qwen2-0.5b-ov-hf --precisions q4f16 \
  *     --device webgpu --browser-arg=--enable-features=Vulkan   # real weights, real GPU
  *
@@ -29,6 +30,7 @@ import {
 import { gridMarkdown, runGridBench } from './grid.ts';
 import { runShootBench, shootMarkdown } from './shoot.ts';
 import { compareMarkdown, runCompareBench, writeCompareReport } from './compare.ts';
+import { qualityMapMarkdown, runQualityMapBench } from './quality-map.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,6 +52,7 @@ const { values } = parseArgs({
     'no-shoot': { type: 'boolean', default: false },
     'no-cache-rows': { type: 'boolean', default: false },
     'no-compare': { type: 'boolean', default: false },
+    'no-quality-map': { type: 'boolean', default: false },
   },
 });
 
@@ -116,6 +119,11 @@ if (!values.smoke && !values['no-compare']) {
   const rows = await runCompareBench(['fixture', 'full'], 'q8', 16, log);
   writeCompareReport(rows, resolve(values.out));
   if (!values.quiet) console.log(compareMarkdown(rows));
+}
+// "Show where" on one photo, per region and per photo, on WASM (scripts/bench/quality-map.ts).
+if (!values.smoke && !values['no-quality-map']) {
+  const rows = await runQualityMapBench(['fixture', 'full'], 'q8', resolve(values.out), log);
+  if (!values.quiet) console.log(qualityMapMarkdown(rows));
 }
 const missing = missingFigures(report);
 if (missing.length > 0 || report.run.problems.length > 0) {

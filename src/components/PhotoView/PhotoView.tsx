@@ -4,6 +4,7 @@ import type { PhotoRecord } from '../../photos/types.ts';
 import { useOverlays, usePixelActions } from '../../store/hooks/useOverlays.ts';
 import { usePixelAnalysis } from '../../store/hooks/usePixelAnalysis.ts';
 import type { OverlayKind } from '../../store/pixelsSlice.ts';
+import { QualityMapOverlay } from '../QualityMap/QualityMapOverlay.tsx';
 import { RegionBoxOverlay, RegionNote } from './RegionBox.tsx';
 import { usePhotoCanvas } from './usePhotoCanvas.ts';
 import './PhotoView.css';
@@ -71,6 +72,7 @@ export function PhotoView({ photo }: { photo: PhotoRecord }) {
           OVERLAYS.filter((o) => overlays[o.kind]).map((o) => (
             <Overlay key={o.kind} kind={o.kind} map={maps[o.kind]} />
           ))}
+        {photo.status === 'ready' && <QualityMapOverlay photoId={photo.id} />}
         <RegionBoxOverlay photoId={photo.id} />
         {photo.status === 'decoding' && <p className="photo-view__status">Reading the photo…</p>}
       </div>
