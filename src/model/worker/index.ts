@@ -35,10 +35,10 @@ let current: QualityModel | null = null;
 let gpuLost: Promise<GPUDeviceLostInfo> | null = null;
 const cancelled = new Set<number>();
 /**
- * Lanes: scores, text generation and quality maps. A score never waits behind a long description: its
- * onnxruntime runs interleave with the generation's token steps (transformers.js runs one session
- * call at a time, and generation yields between tokens). A load waits for every lane to drain and
- * all wait for it.
+ * Lanes: scores, text generation and quality maps. A score never waits behind a long
+ * description: its onnxruntime runs interleave with the generation's token steps (transformers.js
+ * runs one session call at a time, and generation yields between tokens). A load waits for every
+ * lane to drain and all wait for it.
  */
 const lanes = {
   score: Promise.resolve() as Promise<unknown>,
