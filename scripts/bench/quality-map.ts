@@ -76,11 +76,26 @@ async function mapOnce(
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => log(`  [page exception] ${error.message}`));
-    await page.goto(`${origin}/?model=local:${model.id}&device=wasm&precision=${precision}`);
-    const consent = page.getByRole('button', { name: 'Download and load the model' });
+    // The full-size model's score takes minutes on busy cores: a 10-minute hang limit keeps the
+    // app from taking a slow step for a hung worker. The description is cut to one token so it
+    // competes little with the map (the attribute questions still run, as in the app).
+    await page.goto(
+      `${origin}/?model=local:${model.id}&device=wasm&precision=${precision}&hang=600&maxTokens=1`,
+    );
+    // A model not yet in the browser's cache asks before downloading (a local folder may not).
+    const status = page.getByTestId('model-status');
+    await page.waitForFunction(
+      () =>
+        /needs-consent|loading|ready/.test(
+          document.querySelector('[data-testid="model-status"]')?.getAttribute('data-status') ?? '',
+        ),
+      undefined,
+      { timeout: 120_000, polling: 200 },
+    );
+    if ((await status.getAttribute('data-status')) === 'needs-consent') {
+      await page.getByRole('button', { name: 'Download and load the model' }).click();
+    }
     const ready = page.getByTestId('model-ready');
-    await Promise.race([consent.waitFor({ timeout: 60_000 }), ready.waitFor({ timeout: 60_000 })]);
-    if (await consent.isVisible()) await consent.click();
     await ready.waitFor({ timeout: 1_200_000 });
     log(`${model.id}: loaded`);
     await page.getByTestId('photo-input').setInputFiles([photoPath(PHOTO)]);
