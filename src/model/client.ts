@@ -49,8 +49,15 @@ export type GenerationProgress = Extract<
   { type: 'generation-started' | 'generation-delta' }
 >;
 
-/** Where the pixels for a photo come from when the worker needs them: a copy it may transfer. */
-export type ImageSource = () => Promise<ImageBitmap>;
+/**
+ * Where the pixels for a photo come from when the worker needs them: a copy of the working bitmap
+ * it may transfer, and (optionally) the photo's own file, which the reference image mode decodes
+ * again at full size.
+ */
+export interface ImageSource {
+  (): Promise<ImageBitmap>;
+  readonly original?: Blob;
+}
 
 /** What the rest of the app asks of the model (the store is given one; tests give a fake). */
 export interface ModelService {
@@ -276,7 +283,15 @@ export class ModelClient implements ModelService {
         prepare: async (id) => {
           const bitmap = await image();
           return {
-            message: { type: 'score', id, photoId, image: bitmap, recipe, imageMode },
+            message: {
+              type: 'score',
+              id,
+              photoId,
+              image: bitmap,
+              recipe,
+              imageMode,
+              ...(image.original ? { original: image.original } : {}),
+            },
             transfer: [bitmap],
           };
         },
@@ -303,7 +318,13 @@ export class ModelClient implements ModelService {
           prepare: async (id) => {
             const bitmap = withImage ? await image() : undefined;
             return {
-              message: { type: 'generate', id, image: bitmap, request },
+              message: {
+                type: 'generate',
+                id,
+                image: bitmap,
+                request,
+                ...(bitmap && image.original ? { original: image.original } : {}),
+              },
               transfer: bitmap ? [bitmap] : [],
             };
           },
@@ -341,7 +362,14 @@ export class ModelClient implements ModelService {
           prepare: async (id) => {
             const bitmap = withImage ? await image() : undefined;
             return {
-              message: { type: 'rate-attributes', id, photoId, image: bitmap, recipe },
+              message: {
+                type: 'rate-attributes',
+                id,
+                photoId,
+                image: bitmap,
+                recipe,
+                ...(bitmap && image.original ? { original: image.original } : {}),
+              },
               transfer: bitmap ? [bitmap] : [],
             };
           },
@@ -376,7 +404,14 @@ export class ModelClient implements ModelService {
           prepare: async (id) => {
             const bitmap = withImage ? await image() : undefined;
             return {
-              message: { type: 'locate', id, photoId, image: bitmap, question },
+              message: {
+                type: 'locate',
+                id,
+                photoId,
+                image: bitmap,
+                question,
+                ...(bitmap && image.original ? { original: image.original } : {}),
+              },
               transfer: bitmap ? [bitmap] : [],
             };
           },

@@ -77,6 +77,8 @@ export type ModelRequest =
       recipe: ScoringRecipe;
       /** How the photo is encoded (fast when absent); later prompts about it use the same. */
       imageMode?: ImageMode;
+      /** The photo's own file: the reference mode decodes it again at full size (not copied: a Blob). */
+      original?: Blob;
     }
   | { type: 'forget-photo'; photoId: string }
   | { type: 'cancel'; id: number }
@@ -87,13 +89,30 @@ export type ModelRequest =
       photoId: string;
       image?: ImageBitmap;
       recipe: ScoringRecipe;
+      /** The photo's own file, for the reference mode's full-size decode. */
+      original?: Blob;
     }
   /** What the worker keeps of each photo's prompts (the debug view). */
   | { type: 'cache-status'; id: number }
   /** `image` may be left out when the worker is likely to hold the photo's features; it answers `needs-image` if not. */
-  | { type: 'generate'; id: number; image?: ImageBitmap; request: GenerationRequest }
+  | {
+      type: 'generate';
+      id: number;
+      image?: ImageBitmap;
+      request: GenerationRequest;
+      /** The photo's own file, for the reference mode's full-size decode. */
+      original?: Blob;
+    }
   /** Asks where a region is and writes its box under the coordinate grammar (grounding.ts). */
-  | { type: 'locate'; id: number; photoId: string; image?: ImageBitmap; question: string }
+  | {
+      type: 'locate';
+      id: number;
+      photoId: string;
+      image?: ImageBitmap;
+      question: string;
+      /** The photo's own file, for the reference mode's full-size decode. */
+      original?: Blob;
+    }
   /** Compares two photos in one prompt, both orders; `images` only when the worker asked for them. */
   | { type: 'compare'; id: number; request: CompareRequest; images?: [ImageBitmap, ImageBitmap] }
   /** Scores each region of the photo on `grid` as a photo of its own (the quality map). */
@@ -157,6 +176,19 @@ export interface GenerationResult {
   decodeMs: number;
 }
 
+/**
+ * How the reference mode cut a photo: the picture's size (the original's when it was decoded again
+ * at full size; the working copy's, at most 2048 px, when it could not be), the tile grid and the
+ * images through the vision encoder (the whole picture plus each tile).
+ */
+export interface AnyresTiling {
+  width: number;
+  height: number;
+  /** Tiles (rows, columns). */
+  grid: [number, number];
+  images: number;
+}
+
 /** A scoring result with how it was obtained. */
 export interface ScoreResult extends QualityScore {
   /** Raw logits of the five level words, LEVELS order. */
@@ -172,6 +204,8 @@ export interface ScoreResult extends QualityScore {
   /** How the photo was encoded, and into how many image tokens. */
   imageMode: ImageMode;
   imageTokens: number;
+  /** Reference mode only: the picture it tiled and how (see AnyresTiling). */
+  anyres?: AnyresTiling;
   /**
    * The model's image features (projector output) averaged over the image tokens: one vector of
    * the text model's width (896 for the 0.5B model) that a photo keeps for grouping bursts.

@@ -75,7 +75,7 @@ export const createAttributesSlice =
                 patch(photoId, () => ({ status: 'running' }));
                 return client.rateAttributes(
                   photoId,
-                  () => pipeline.copy(photoId),
+                  pipeline.source(photoId),
                   get().model.recipe,
                   (event) => {
                     if (signal.aborted) return;

@@ -216,7 +216,7 @@ export const createChatSlice =
           () =>
             client.generate(
               { ...request, photoId, contextTokens: get().chatSettings.contextTokens },
-              () => pipeline.copy(photoId),
+              pipeline.source(photoId),
               onProgress,
               signal,
             ),

@@ -82,7 +82,7 @@ export const createGroundingSlice =
       void pipeline.textQueue
         .run(
           photoId,
-          () => client.locate(photoId, prompt, () => pipeline.copy(photoId), signal),
+          () => client.locate(photoId, prompt, pipeline.source(photoId), signal),
           signal,
         )
         .then(

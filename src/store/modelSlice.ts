@@ -296,7 +296,7 @@ export const createModelSlice =
       try {
         const result = await client.score(
           photoId,
-          () => pipeline.copy(photoId),
+          pipeline.source(photoId),
           m.recipe,
           signal,
           m.imageMode,

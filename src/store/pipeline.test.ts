@@ -36,6 +36,14 @@ beforeEach(() => {
 });
 
 describe('photo pipeline', () => {
+  it("hands the model the photo's own file beside the working bitmap (for the full-size decode)", async () => {
+    const { store, model } = await readyStore();
+    const file = photoFile('big.jpg');
+    store.getState().addFiles([file]);
+    await until(() => model.scores.length === 1, 2000, 'score started');
+    expect(model.scores[0]!.original).toBe(file);
+  });
+
   it('a photo removed while it is scored stays gone: no score entry comes back', async () => {
     const { store, model } = await readyStore();
     model.autoScore = false;

@@ -12,6 +12,7 @@
  */
 import { BitmapCache } from '../photos/bitmap-cache.ts';
 import { TaskQueue } from '../lib/task-queue.ts';
+import type { ImageSource } from '../model/client.ts';
 import type { DecodedPhoto } from '../pixels/client.ts';
 import type { AppServices } from './services.ts';
 
@@ -133,6 +134,15 @@ export class Pipeline {
       if (!this.bitmaps.has(photoId) && attempt === 0) continue;
       return this.services.images.copy(bitmap);
     }
+  }
+
+  /**
+   * What the model worker is handed for a photo: a copy of its working bitmap on demand, and its
+   * file (the reference image mode decodes it again at full size; a Blob is passed, not copied).
+   */
+  source(photoId: string): ImageSource {
+    const file = this.work.get(photoId)?.file;
+    return Object.assign(() => this.copy(photoId), file ? { original: file } : {});
   }
 
   /** Ends all of a photo's work and frees what it holds. */

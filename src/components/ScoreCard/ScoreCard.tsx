@@ -78,6 +78,15 @@ export function ScoreCard({ photo }: { photo: PhotoRecord }) {
           <dd data-testid="score-image-mode">
             {IMAGE_MODE_LABELS[r.imageMode ?? 'fast']}, {r.imageTokens} image tokens
           </dd>
+          {r.anyres && (
+            <>
+              <dt>Tiles</dt>
+              <dd data-testid="score-anyres-tiles">
+                {r.anyres.grid[0]} × {r.anyres.grid[1]} of the photo at {r.anyres.width} ×{' '}
+                {r.anyres.height} px, {r.anyres.images} images encoded
+              </dd>
+            </>
+          )}
           <dt>Time</dt>
           <dd>
             {formatDuration(r.timings.totalMs)}

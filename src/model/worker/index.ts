@@ -13,6 +13,7 @@ import { rateAttributes } from './attributes.ts';
 import { comparePhotos, forgetPairsOf } from './compare.ts';
 import { generateText } from './generation.ts';
 import { locateRegion } from './grounding.ts';
+import { pictureForModel } from './full-size.ts';
 import { bitmapToRawImage } from './image.ts';
 import { QualityModel } from './quality-model.ts';
 import { scoreRegions } from './quality-map.ts';
@@ -233,7 +234,18 @@ function requireModel(): QualityModel {
   return current;
 }
 
-/** The reference mode sees the photo at the size it was given; the fast mode at most 1024 px. */
+/**
+ * What the model encodes a photo from: the fast mode draws the working copy at most 1024 px; the
+ * reference mode the photo at full size, decoded again from its file (full-size.ts).
+ */
+function picture(model: QualityModel, image: ImageBitmap, original: Blob | undefined) {
+  return pictureForModel(image, original, model.imageMode);
+}
+
+/**
+ * Compare's pictures are drawn from the working copies (it is handed no files): the reference
+ * mode at the copy's size, the fast mode at most 1024 px.
+ */
 function inputSide(model: QualityModel): number | undefined {
   return model.imageMode === 'reference' ? Infinity : undefined;
 }
@@ -267,7 +279,12 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
       enqueue('score', request.id, async () => {
         const model = requireModel();
         model.imageMode = request.imageMode ?? 'fast';
-        const image = bitmapToRawImage(request.image, inputSide(model));
+        // Drawn (or decoded at full size) only when the model does not hold the photo's features.
+        const image = model.isEncoded(request.photoId)
+          ? null
+          : await picture(model, request.image, request.original).finally(() =>
+              request.image.close(),
+            );
         request.image.close();
         const result = await model.score(request.photoId, image, request.recipe);
         post({ type: 'scored', id: request.id, photoId: request.photoId, result });
@@ -288,7 +305,9 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
               return;
             }
             const image =
-              encoded || !request.image ? null : bitmapToRawImage(request.image, inputSide(model));
+              encoded || !request.image
+                ? null
+                : await picture(model, request.image, request.original);
             request.image?.close();
             const result = await generateText(model, image, request.request, {
               isCancelled: () => cancelled.has(request.id),
@@ -319,7 +338,9 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
               return;
             }
             const image =
-              encoded || !request.image ? null : bitmapToRawImage(request.image, inputSide(model));
+              encoded || !request.image
+                ? null
+                : await picture(model, request.image, request.original);
             request.image?.close();
             await model.encode(request.photoId, image);
             const result = await rateAttributes(
@@ -356,7 +377,9 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
               return;
             }
             const image =
-              encoded || !request.image ? null : bitmapToRawImage(request.image, inputSide(model));
+              encoded || !request.image
+                ? null
+                : await picture(model, request.image, request.original);
             request.image?.close();
             await model.encode(request.photoId, image);
             const result = await locateRegion(model, request.photoId, request.question, {

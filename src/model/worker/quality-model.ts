@@ -13,7 +13,7 @@ import {
 } from '../prompt.ts';
 import { packImageFeatures } from '../anyres.ts';
 import type { ImageMode } from '../image-mode.ts';
-import type { ScoreResult } from '../protocol.ts';
+import type { AnyresTiling, ScoreResult } from '../protocol.ts';
 import { referencePixelValues } from '../reference-image.ts';
 import { imageTokenCount } from '../processor-config.ts';
 import type { ScoringRecipe } from '../recipes.ts';
@@ -38,6 +38,8 @@ interface EncodedPhoto {
   pooled: Float32Array;
   encodeMs: number;
   mode: ImageMode;
+  /** Reference mode: the picture tiled and its grid. */
+  anyres?: AnyresTiling;
 }
 
 /** The model methods used here (public in transformers.js, though marked internal in its docs). */
@@ -220,7 +222,7 @@ export class QualityModel {
     if (asFloat32 !== perImage) asFloat32.dispose();
     const type = perImage.type;
     perImage.dispose();
-    let features = new Tensor('float32', Float32Array.from(packed), [1, layout.tokens, hidden]);
+    let features = new Tensor('float32', packed, [1, layout.tokens, hidden]);
     if (type !== 'float32') {
       const converted = features.to(type);
       features.dispose();
@@ -231,6 +233,12 @@ export class QualityModel {
       pooled: meanPooled(features),
       encodeMs: performance.now() - started,
       mode: 'reference',
+      anyres: {
+        width: image.width,
+        height: image.height,
+        grid: [layout.grid[0], layout.grid[1]],
+        images: layout.imageCount,
+      },
     };
   }
 
@@ -333,6 +341,7 @@ export class QualityModel {
       recipe: recipe.name,
       imageMode: encoded.mode,
       imageTokens: encoded.features.dims[1]!,
+      ...(encoded.anyres ? { anyres: encoded.anyres } : {}),
       imageFeatures: encoded.pooled,
     };
   }

@@ -1,10 +1,8 @@
-import { tiffChainIsHostile } from './tiff-chain.ts';
 import { formatPixelCount } from '../../lib/format.ts';
 import { MAX_SOURCE_PIXELS, WORKING_LONG_SIDE, type ExifSummary } from '../protocol.ts';
 import { readExif } from './exif.ts';
 import type { Rgba } from './measures/image.ts';
 import { decodeJpegPlanes, type PlanarJpeg } from './jpeg-planes.ts';
-import { orientImageData } from './orient.ts';
 import {
   findRawPreview,
   rawKindName,
@@ -14,6 +12,7 @@ import {
   type RawKind,
 } from './raw-preview.ts';
 import { gifIsAnimated, jpegSize, PhotoRefusal, sniffPhoto, type PhotoFormat } from './sniff.ts';
+import { decodeTiff } from './tiff.ts';
 
 /** Above this many source pixels the browser decodes straight to the working size. */
 const FULL_DECODE_LIMIT = 60_000_000;
@@ -163,56 +162,6 @@ async function decodeWithBrowser(
   }
 }
 
-/** First value of a numeric TIFF tag, 0 when absent. */
-function tiffTag(ifd: Record<string, unknown>, tag: string): number {
-  const value = ifd[tag];
-  const first: unknown =
-    Array.isArray(value) || ArrayBuffer.isView(value) ? (value as ArrayLike<unknown>)[0] : value;
-  return typeof first === 'number' && Number.isFinite(first) ? first : 0;
-}
-
-async function decodeTiff(bytes: Uint8Array): Promise<ImageBitmap> {
-  if (tiffChainIsHostile(bytes)) {
-    throw new PhotoRefusal(
-      'This TIFF file is damaged: its directories point back at each other, so it has no end.',
-    );
-  }
-  const UTIF = (await import('utif2')).default;
-  const buffer = bytes.buffer.slice(
-    bytes.byteOffset,
-    bytes.byteOffset + bytes.byteLength,
-  ) as ArrayBuffer;
-  let pages: ReturnType<typeof UTIF.decode>;
-  try {
-    pages = UTIF.decode(buffer);
-  } catch {
-    throw new PhotoRefusal('This TIFF file is damaged and cannot be read.');
-  }
-  const sized = pages
-    .map((ifd) => ({ ifd, w: tiffTag(ifd, 't256'), h: tiffTag(ifd, 't257') }))
-    .filter((p) => p.w > 0 && p.h > 0)
-    .sort((a, b) => b.w * b.h - a.w * a.h);
-  const page = sized[0];
-  if (!page) throw new PhotoRefusal('This TIFF file holds no picture.');
-  checkDeclaredSize('tiff', page.w, page.h);
-  let rgba: Uint8Array;
-  try {
-    UTIF.decodeImage(buffer, page.ifd);
-    rgba = UTIF.toRGBA8(page.ifd);
-  } catch {
-    throw new PhotoRefusal(
-      'This TIFF file uses a compression or layout Quality Lens cannot decode.',
-    );
-  }
-  if (rgba.length < page.w * page.h * 4)
-    throw new PhotoRefusal('This TIFF file is damaged or incomplete.');
-  const pixels = new Uint8ClampedArray(page.w * page.h * 4);
-  pixels.set(rgba.subarray(0, pixels.length));
-  const image = new ImageData(pixels, page.w, page.h);
-  const orientation = tiffTag(page.ifd, 't274') || 1;
-  return createImageBitmap(orientImageData(image, orientation), { premultiplyAlpha: 'none' });
-}
-
 /** A JPEG decoded by planes (jpeg-planes.ts): the working RGBA is already at hand. */
 async function fromPlanes(
   planar: PlanarJpeg,
@@ -308,7 +257,7 @@ export async function decodeFile(file: Blob): Promise<DecodedPixels> {
   let preResized: { width: number; height: number } | null = null;
   let source: { width: number; height: number };
   if (format === 'tiff') {
-    full = await decodeTiff(bytes);
+    full = await decodeTiff(bytes, checkDeclaredSize);
     source = { width: full.width, height: full.height };
   } else if (format === 'heic') {
     const { decodeHeic } = await import('./heic.ts');

@@ -194,6 +194,8 @@ interface ScoreCall {
   photoId: string;
   signal?: AbortSignal;
   imageMode?: ImageMode;
+  /** The file the image source offered (the reference mode decodes it at full size). */
+  original?: Blob;
   done: ReturnType<typeof deferred<ScoreResult>>;
 }
 
@@ -289,7 +291,13 @@ export class FakeModel implements ModelService {
     const bitmap = await image();
     bitmap.close(); // transferred to the worker, which closes it
     const done = deferred<ScoreResult>();
-    this.scores.push({ photoId, signal, done, imageMode });
+    this.scores.push({
+      photoId,
+      signal,
+      done,
+      imageMode,
+      ...(image.original ? { original: image.original } : {}),
+    });
     if (!this.ignoreAbort) {
       signal?.addEventListener(
         'abort',
