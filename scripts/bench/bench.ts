@@ -181,7 +181,7 @@ export function freePort(preferred: number): Promise<number> {
 type Api = BenchPageApi;
 
 /** Calls one method of the page's benchmark API. */
-function call<K extends keyof Api>(
+export function call<K extends keyof Api>(
   page: Page,
   method: K,
   ...args: Parameters<Api[K]>
@@ -196,7 +196,7 @@ function call<K extends keyof Api>(
   ) as Promise<Awaited<ReturnType<Api[K]>>>;
 }
 
-async function openPage(
+export async function openPage(
   profile: string,
   args: string[],
   url: string,
@@ -223,7 +223,7 @@ async function openPage(
 }
 
 /** Runs one step with the memory peaks of Chromium's processes reset before and read after. */
-async function withPeaks<T>(
+export async function withPeaks<T>(
   profile: string,
   step: () => Promise<T>,
 ): Promise<{ value: T; memory: MemoryPeaks }> {

@@ -5,6 +5,7 @@
  * and exposes one call per measured step on `window.qualityLensBench`.
  */
 import { ModelClient } from '../model/client.ts';
+import type { ImageMode } from '../model/image-mode.ts';
 import { presetDtypes } from '../model/precision.ts';
 import type { LoadSettings } from '../model/protocol.ts';
 import { QSIT_RECIPE } from '../model/recipes.ts';
@@ -29,7 +30,7 @@ const MODEL_CACHE = 'transformers-cache';
 
 let worker: Worker | null = null;
 let client: ModelClient | null = null;
-const photos = new Map<string, Promise<DecodedPhoto>>();
+const photos = new Map<string, Promise<{ file: Blob; photo: DecodedPhoto }>>();
 const pixels = new PixelsClient();
 
 const now = () => performance.timeOrigin + performance.now();
@@ -56,13 +57,16 @@ function takeRuns(): Promise<SessionRun[]> {
   });
 }
 
-/** A photo decoded once by the pixels worker (as the UI does on drop); not part of any timing. */
-function decoded(url: string): Promise<DecodedPhoto> {
+/**
+ * A photo decoded once by the pixels worker (as the UI does on drop), with its file; not part of
+ * any timing.
+ */
+function decoded(url: string): Promise<{ file: Blob; photo: DecodedPhoto }> {
   let photo = photos.get(url);
   if (!photo) {
     photo = fetch(url)
       .then((response) => response.blob())
-      .then((blob) => pixels.decode(blob));
+      .then(async (file) => ({ file, photo: await pixels.decode(file) }));
     photos.set(url, photo);
   }
   return photo;
@@ -104,20 +108,25 @@ const api: BenchPageApi = {
     };
   },
 
-  async score(photoUrl: string, photoId: string): Promise<ScoreFigures> {
+  async score(photoUrl: string, photoId: string, imageMode?: ImageMode): Promise<ScoreFigures> {
     const model = requireClient();
-    const photo = await decoded(photoUrl);
+    const { file, photo } = await decoded(photoUrl);
     await takeRuns();
     const pageStart = now();
     const started = performance.now();
-    // As the UI does: a copy of the decoded bitmap is transferred to the model worker.
-    const result = await model.score(photoId, () => createImageBitmap(photo.bitmap), QSIT_RECIPE);
+    // As the UI does: a copy of the decoded bitmap is transferred to the model worker, and the
+    // photo's file goes with it (the reference mode decodes it again at full size).
+    const source = Object.assign(() => createImageBitmap(photo.bitmap), { original: file });
+    const result = await model.score(photoId, source, QSIT_RECIPE, undefined, imageMode);
     const endToEndMs = performance.now() - started;
     const pageEnd = now();
     return {
       endToEndMs,
       ...result.timings,
       promptTokens: result.promptTokens,
+      imageTokens: result.imageTokens,
+      imageMode: result.imageMode,
+      ...(result.anyres ? { anyres: result.anyres } : {}),
       probabilities: [...result.probabilities],
       score: result.score,
       runs: await takeRuns(),
@@ -128,7 +137,7 @@ const api: BenchPageApi = {
 
   async decode(photoUrl: string, photoId: string, maxNewTokens: number): Promise<DecodeFigures> {
     const model = requireClient();
-    const photo = await decoded(photoUrl);
+    const { photo } = await decoded(photoUrl);
     await takeRuns();
     const started = performance.now();
     const result = await model.generate(
@@ -177,7 +186,7 @@ const api: BenchPageApi = {
     const started = performance.now();
     const result = await model.compare(
       { photoIds: [photosToCompare[0].id, photosToCompare[1].id], aspects, reasonTokens },
-      [() => createImageBitmap(a!.bitmap), () => createImageBitmap(b!.bitmap)],
+      [() => createImageBitmap(a!.photo.bitmap), () => createImageBitmap(b!.photo.bitmap)],
       () => {},
     );
     const endToEndMs = performance.now() - started;
@@ -191,6 +200,10 @@ const api: BenchPageApi = {
       imageTokensPerPhoto: result.imageTokensPerPhoto,
       reasonChars: result.reason.length,
     };
+  },
+
+  forget(photoId: string) {
+    client?.forget(photoId);
   },
 
   unload() {

@@ -3,7 +3,8 @@
  * (scripts/bench/). Nothing in the app imports this folder.
  */
 import type { CompareAspect } from '../model/compare.ts';
-import type { CompareResult } from '../model/protocol.ts';
+import type { ImageMode } from '../model/image-mode.ts';
+import type { AnyresTiling, CompareResult } from '../model/protocol.ts';
 
 /**
  * One onnxruntime `session.run` call seen inside the model worker (`kind: 'run'`), or one call of
@@ -55,6 +56,10 @@ export interface ScoreFigures {
   prefillMs: number;
   totalMs: number;
   promptTokens: number;
+  /** Image tokens in the prompt, the image mode, and (reference mode) how the photo was tiled. */
+  imageTokens: number;
+  imageMode: ImageMode;
+  anyres?: AnyresTiling;
   /** Level probabilities (for the WebGPU/WASM agreement check). */
   probabilities: number[];
   score: number;
@@ -98,7 +103,10 @@ export interface CompareFigures {
 /** What the page exposes on `window.qualityLensBench`. */
 export interface BenchPageApi {
   load(spec: LoadSpec): Promise<LoadFigures>;
-  score(photoUrl: string, photoId: string): Promise<ScoreFigures>;
+  /** Scores a photo not encoded before, in `imageMode` (fast when absent). */
+  score(photoUrl: string, photoId: string, imageMode?: ImageMode): Promise<ScoreFigures>;
+  /** Lets the model worker drop a photo's features and prompt caches. */
+  forget(photoId: string): void;
   decode(photoUrl: string, photoId: string, maxNewTokens: number): Promise<DecodeFigures>;
   pixels(photoUrl: string): Promise<PixelFigures>;
   /** Compares two photos (already scored, so encoded) with the app's two-image prompts. */
