@@ -10,6 +10,7 @@
  *   npm run bench -- --no-cache-rows       # without the prompt-cache rows (Node, fixture)
  *   npm run bench -- --no-compare          # without the compare-two rows (scripts/bench/compare.ts)
  *   npm run bench -- --no-quality-map      # without the quality-map rows (scripts/bench/quality-map.ts)
+ *   npm run bench -- --no-anyres           # without the image-mode rows (bench:anyres)
  *   npm run bench -- --model-dir ~/models/llava-onevision-qwen2-0.5b-ov-hf --precisions q4f16 \
  *     --device webgpu --browser-arg=--enable-features=Vulkan   # real weights, real GPU
  *
@@ -31,6 +32,7 @@ import { gridMarkdown, runGridBench } from './grid.ts';
 import { runShootBench, shootMarkdown } from './shoot.ts';
 import { compareMarkdown, runCompareBench, writeCompareReport } from './compare.ts';
 import { qualityMapMarkdown, runQualityMapBench } from './quality-map.ts';
+import { anyresMarkdown, missingAnyresFigures, runAnyresBench } from './anyres.ts';
 
 const { values } = parseArgs({
   options: {
@@ -53,6 +55,7 @@ const { values } = parseArgs({
     'no-cache-rows': { type: 'boolean', default: false },
     'no-compare': { type: 'boolean', default: false },
     'no-quality-map': { type: 'boolean', default: false },
+    'no-anyres': { type: 'boolean', default: false },
   },
 });
 
@@ -125,7 +128,20 @@ if (!values.smoke && !values['no-quality-map']) {
   const rows = await runQualityMapBench(['fixture', 'full'], 'q8', resolve(values.out), log);
   if (!values.quiet) console.log(qualityMapMarkdown(rows));
 }
-const missing = missingFigures(report);
+// Reference (anyres) beside single crop at 0.3, 1, 12 and 24 MP (scripts/bench/anyres.ts).
+const anyresMissing: string[] = [];
+if (!values.smoke && !values['no-anyres']) {
+  const anyres = await runAnyresBench({
+    smoke: false,
+    precision: 'q8',
+    sizes: ['0.3', '1', '12', '24'],
+    out: resolve(values.out),
+    log,
+  });
+  if (!values.quiet) console.log(anyresMarkdown(anyres));
+  anyresMissing.push(...missingAnyresFigures(anyres));
+}
+const missing = [...missingFigures(report), ...anyresMissing];
 if (missing.length > 0 || report.run.problems.length > 0) {
   console.error(`Missing or non-finite figures: ${missing.join('; ') || 'none'}`);
   console.error(`Problems: ${report.run.problems.join('; ') || 'none'}`);
