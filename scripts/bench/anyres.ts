@@ -105,7 +105,7 @@ const HANG_LIMIT_MS = 3 * 3600_000;
  * from small to large, then the fast mode on the rest (whose cost barely depends on the photo's
  * size), so a run cut short keeps the rows that matter most.
  */
-function plan(sizes: string[]): { size: string; mode: ImageMode }[] {
+export function plan(sizes: string[]): { size: string; mode: ImageMode }[] {
   const [first, ...rest] = sizes;
   return [
     ...(first ? [{ size: first, mode: 'fast' as const }] : []),
