@@ -1,7 +1,9 @@
 /**
- * The decoded working bitmaps of photos, kept on the main thread within a memory budget. The least
- * recently used are closed first; the photo on screen is pinned. An evicted bitmap is decoded again
- * from its file when it is next needed, so the budget bounds memory, not what the person can do.
+ * The decoded working bitmaps of photos, kept on the main thread within a memory budget: at most
+ * `budgetBytes` and at most `maxCount` bitmaps. The least recently used are closed first; the photo
+ * on screen is pinned. An evicted bitmap is decoded again from its file when it is next needed, so
+ * the budget bounds memory, not what the person can do. The count matters for small photos: 192 MB
+ * holds 15 bitmaps of 12 MP but 160 of 640 × 480, and a shoot of 500 small photos then kept 160.
  */
 
 /** Bytes an ImageBitmap holds (RGBA, 8 bits a channel). */
@@ -17,7 +19,10 @@ export class BitmapCache {
   /** Most bytes ever held at once. */
   highWater = 0;
 
-  constructor(readonly budgetBytes: number) {}
+  constructor(
+    readonly budgetBytes: number,
+    readonly maxCount = Number.POSITIVE_INFINITY,
+  ) {}
 
   get bytes(): number {
     return this.total;
@@ -82,7 +87,7 @@ export class BitmapCache {
 
   private evict(keep: string | null) {
     for (const key of [...this.bitmaps.keys()]) {
-      if (this.total <= this.budgetBytes) return;
+      if (this.total <= this.budgetBytes && this.bitmaps.size <= this.maxCount) return;
       if (key !== keep && key !== this.pinned && !this.held.has(key)) this.delete(key);
     }
   }

@@ -32,6 +32,8 @@ export interface PipelineLimits {
   decodes: number;
   /** Bytes of decoded working bitmaps kept on the main thread; the rest are decoded again when needed. */
   bitmapBudgetBytes: number;
+  /** Most working bitmaps kept, whatever their size (small photos would otherwise fill the bytes). */
+  bitmapsKept: number;
 }
 
 export interface AppServices {
@@ -59,6 +61,11 @@ export interface AppServices {
 
 /**
  * 192 MB holds about 15 working bitmaps of 12 MP photos (2048 × 1536 × 4 bytes each): the photo on
- * screen, the ones being decoded and scored, and a few to go back to without decoding again.
+ * screen, the ones being decoded and scored, and a few to go back to without decoding again. Small
+ * photos are held to the same 16 bitmaps, so a shoot's memory does not grow with its size.
  */
-export const DEFAULT_LIMITS: PipelineLimits = { decodes: 2, bitmapBudgetBytes: 192 * 1024 * 1024 };
+export const DEFAULT_LIMITS: PipelineLimits = {
+  decodes: 2,
+  bitmapBudgetBytes: 192 * 1024 * 1024,
+  bitmapsKept: 16,
+};
