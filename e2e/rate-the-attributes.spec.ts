@@ -14,10 +14,6 @@ const PREFIX_TOKENS = 733;
 
 async function cachedPhotoIds(page: Page): Promise<string[]> {
   const cache = page.getByTestId('prompt-cache');
-  // The debug view opens closed whenever the panel is drawn anew (from two photos to one, the
-  // shoot's views give way to the single-photo view).
-  if (!(await cache.evaluate((details: HTMLDetailsElement) => details.open)))
-    await cache.locator('summary').click();
   await cache.getByRole('button', { name: 'Refresh' }).click();
   const ids = await cache
     .getByTestId('prompt-cache-entry')
@@ -75,10 +71,17 @@ test('the attribute panel fills in after the score from the cached prefix; remov
   await expect(prompt).toContainText(`${reused} tokens continued from the`);
 
   // Both photos were scored, so the worker keeps both prefixes; removing one frees its own.
+  await page.getByTestId('prompt-cache').locator('summary').click();
   await expect.poll(() => cachedPhotoIds(page)).toHaveLength(2);
   const before = await cachedPhotoIds(page);
+  const draft = page.getByRole('textbox', { name: 'Your question' });
+  await draft.fill('And the noise?');
   await page.getByRole('button', { name: `Remove ${TEST_PHOTOS.png}` }).click();
   await expect(page.getByRole('button', { name: `Remove ${TEST_PHOTOS.png}` })).toHaveCount(0);
+  // From two photos to one the analysis column stays as it was: the debug view still open (the
+  // polls below never open it) and the question being typed still there.
+  await expect(page.getByTestId('prompt-cache')).toHaveJSProperty('open', true);
+  await expect(draft).toHaveValue('And the noise?');
   await expect.poll(() => cachedPhotoIds(page)).toHaveLength(1);
   const after = await cachedPhotoIds(page);
   expect(before).toContain(after[0]);

@@ -115,8 +115,10 @@ function DeskApp() {
           <ExportButton />
           {viewMode === 'loupe' && <PhotoStrip />}
         </aside>
-        <main className={`app__main${isShoot ? ' app__main--shoot' : ''}`}>
-          {isShoot ? <ShootViews loupe={<div className="app__loupe">{loupe}</div>} /> : loupe}
+        {/* One tree for one photo and for a shoot: going from two photos to one (or back) keeps
+            the analysis column mounted, with its state (an opened debug view, a chat draft). */}
+        <main className="app__main app__main--shoot">
+          <ShootViews shoot={isShoot} loupe={<div className="app__loupe">{loupe}</div>} />
         </main>
       </div>
     </div>

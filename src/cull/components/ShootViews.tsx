@@ -1,7 +1,8 @@
 /**
  * A shoot's main view: the grid, the loupe (the single-photo view the app always had) or two
- * photos compared, with the toolbar above and Lightroom's keys. Shown once there is more than one
- * photo; with one photo the app is as it was.
+ * photos compared, with the toolbar above and Lightroom's keys, once there is more than one photo.
+ * With one photo (`shoot` false) it shows only the loupe, without toolbar or keys, at the same
+ * place in the tree, so the loupe's panels keep their state when a shoot shrinks to one photo.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useGroupMembers, useGroupOf } from '../../store/hooks/useGroups.ts';
@@ -30,7 +31,7 @@ import {
 import { useSelectedPhoto } from '../../store/hooks/usePhotos.ts';
 import './ShootViews.css';
 
-export function ShootViews({ loupe }: { loupe: ReactNode }) {
+export function ShootViews({ shoot, loupe }: { shoot: boolean; loupe: ReactNode }) {
   const mode = useViewMode();
   const ids = useVisiblePhotoIds();
   const total = usePhotoCount();
@@ -71,6 +72,7 @@ export function ShootViews({ loupe }: { loupe: ReactNode }) {
   );
 
   const run = (command: CullCommand): boolean => {
+    if (!shoot) return false;
     if (command.type === 'help') {
       actions.setHelpOpen(!helpOpen);
       return true;
@@ -137,9 +139,10 @@ export function ShootViews({ loupe }: { loupe: ReactNode }) {
   }, []);
 
   return (
-    <div className="shoot-views" data-testid="shoot-views" data-mode={mode}>
-      <CullToolbar mode={mode} shown={ids.length} total={total} onMode={changeMode} />
-      {mode === 'grid' &&
+    <div className="shoot-views" data-testid={shoot ? 'shoot-views' : undefined} data-mode={mode}>
+      {shoot && <CullToolbar mode={mode} shown={ids.length} total={total} onMode={changeMode} />}
+      {shoot &&
+        mode === 'grid' &&
         (ids.length > 0 ? (
           <ShootGrid
             photoIds={ids}
@@ -153,7 +156,7 @@ export function ShootViews({ loupe }: { loupe: ReactNode }) {
             No photo matches these filters.
           </p>
         ))}
-      {mode === 'compare' && pair && (
+      {shoot && mode === 'compare' && pair && (
         <div className="shoot-views__compare" data-testid="compare-view">
           <ComparePane photoId={pair[0]} active={selectedId === pair[0]} />
           <ComparePane photoId={pair[1]} active={selectedId === pair[1]} />
@@ -161,7 +164,7 @@ export function ShootViews({ loupe }: { loupe: ReactNode }) {
         </div>
       )}
       {mode === 'loupe' && loupe}
-      {helpOpen && <KeyboardHelp onClose={() => actions.setHelpOpen(false)} />}
+      {shoot && helpOpen && <KeyboardHelp onClose={() => actions.setHelpOpen(false)} />}
     </div>
   );
 }
