@@ -11,10 +11,16 @@ import { expect, test, type Download, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { exiftool } from '../scripts/exiftool.ts';
-import { ensureRawSamples, RAW_SHOOT_DIR } from '../scripts/raw-samples.ts';
+import {
+  ensureRawSamples,
+  RAW_SAMPLES,
+  RAW_SAMPLES_DIR,
+  RAW_SHOOT_DIR,
+} from '../scripts/raw-samples.ts';
 import { TEST_PHOTOS } from '../scripts/test-photos.ts';
 import { loadModel, openApp, pickPhotos, testPhoto } from './support/app.ts';
 import { expectAccessible } from './support/axe.ts';
+import { rememberShootFolder } from './support/folders.ts';
 
 const PHOTOS = [TEST_PHOTOS.landscapeJpeg, TEST_PHOTOS.progressiveJpeg, TEST_PHOTOS.png];
 const dir = mkdtempSync(join(tmpdir(), 'ql-handback-e2e-'));
@@ -289,7 +295,8 @@ test('a shoot folder with a RAW+JPEG pair and its develop settings: one merged S
   // The pair shares one STEM.xmp (beside the CR3, where Lightroom looks), merged into the old one.
   const pairSidecars = Object.keys(files).filter((name) => /IMG_0003\b/.test(name));
   expect(pairSidecars).toHaveLength(1);
-  expect(pairSidecars[0]).toMatch(/(^|\/)ceremony\/IMG_0003\.xmp$/);
+  // At its path inside the shoot's folder ('wedding'), as written through that folder's handle.
+  expect(pairSidecars[0]).toBe('ceremony/IMG_0003.xmp');
   const after = exiftool(files[pairSidecars[0]!]!)[0]!;
   expect(after).toMatchObject({ 'XMP-xmp:Rating': 5 });
   expect(after['XMP-ql:Score']).toBeDefined();
@@ -305,4 +312,88 @@ test('a shoot folder with a RAW+JPEG pair and its develop settings: one merged S
   expect(readFileSync(join(shoot, 'ceremony', 'IMG_0003.JPG'))).toEqual(
     readFileSync(join(RAW_SHOOT_DIR, 'ceremony', 'IMG_0003.JPG')),
   );
+});
+
+test('a shoot opened from its remembered folder is written back into that folder, next to the originals', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await ensureRawSamples();
+  // The folder picker is a native window a test cannot drive: the remembered handle is a real
+  // directory handle in the origin's private file system, stored where the picker's would be.
+  // Asking the picker again would be a failure here: the export must use the remembered folder.
+  await page.addInitScript(() => {
+    const w = window as unknown as { pickerCalls: number };
+    w.pickerCalls = 0;
+    Object.assign(window, {
+      showDirectoryPicker: () => {
+        w.pickerCalls += 1;
+        return Promise.reject(new DOMException('not in this test', 'AbortError'));
+      },
+    });
+  });
+  const files = [
+    { name: 'IMG_7.CR3', bytes: [...readFileSync(join(RAW_SAMPLES_DIR, RAW_SAMPLES.cr3.file))] },
+    { name: 'IMG_7.JPG', bytes: [...readFileSync(join(RAW_SHOOT_DIR, 'ceremony/IMG_0002.JPG'))] },
+    {
+      name: 'IMG_7.xmp',
+      bytes: [
+        ...Buffer.from(
+          `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+            `<rdf:Description rdf:about="" xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/" ` +
+            `crs:Exposure2012="+0.35"/></rdf:RDF></x:xmpmeta>`,
+        ),
+      ],
+    },
+  ];
+  await openApp(page, { maxTokens: '8', device: 'wasm' });
+  await rememberShootFolder(page, 'wedding', 'day one', files);
+  await page.reload();
+  await loadModel(page);
+  await page.getByRole('button', { name: 'Open wedding again' }).click();
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+  await page.getByTestId('your-verdict').getByRole('button', { name: '3 stars' }).click();
+
+  await page.getByRole('button', { name: 'Export for your editor…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Hand back to your editor' });
+  await dialog.getByRole('button', { name: 'Write into the shoot’s folder…' }).click();
+  await expect(dialog.getByRole('group', { name: 'Confirm writing' })).toContainText(
+    'Write 1 sidecars into wedding?',
+  );
+  await dialog.getByRole('button', { name: 'Write them' }).click();
+  await expect(dialog.getByTestId('export-status')).toHaveText('Wrote 1 files into wedding.');
+
+  // The pair's STEM.xmp beside its RAW in 'day one', merged; nothing written anywhere else.
+  const tree = await page.evaluate(async () => {
+    const list = async (dir: FileSystemDirectoryHandle, path: string): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const [name, handle] of dir as unknown as AsyncIterable<
+        [string, FileSystemHandle]
+      >) {
+        if (handle.kind === 'file') out.push(`${path}${name}`);
+        else out.push(...(await list(handle as FileSystemDirectoryHandle, `${path}${name}/`)));
+      }
+      return out.sort();
+    };
+    const root = await navigator.storage.getDirectory();
+    const day = await (await root.getDirectoryHandle('wedding')).getDirectoryHandle('day one');
+    const sidecar = await (await day.getFileHandle('IMG_7.xmp')).getFile();
+    return {
+      files: await list(root, ''),
+      sidecar: await sidecar.text(),
+      pickerCalls: (window as unknown as { pickerCalls: number }).pickerCalls,
+    };
+  });
+  expect(tree.pickerCalls).toBe(0);
+  expect(tree.files).toEqual([
+    'wedding/day one/IMG_7.CR3',
+    'wedding/day one/IMG_7.JPG',
+    'wedding/day one/IMG_7.xmp',
+  ]);
+  const writtenPath = join(dir, 'remembered-IMG_7.xmp');
+  writeFileSync(writtenPath, tree.sidecar);
+  expect(exiftool(writtenPath)[0]).toMatchObject({
+    'XMP-xmp:Rating': 3,
+    'XMP-crs:Exposure2012': '+0.35',
+  });
 });

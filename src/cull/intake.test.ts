@@ -86,6 +86,27 @@ describe('planShoot', () => {
     ]);
   });
 
+  it("keeps photos' folders inside the shoot's folder, whichever way it came in", () => {
+    // A picked handle, a drop and <input webkitdirectory> all give paths from the folder's name.
+    const plan = planShoot([
+      file('wedding/ceremony/IMG_0001.CR3'),
+      file('wedding/ceremony/IMG_0001.xmp'),
+      file('wedding/IMG_0002.jpg'),
+    ]);
+    expect(plan.folder).toBe('wedding');
+    expect(plan.photos.map((p) => [p.shoot.folder, p.shoot.stem, p.shoot.sidecars.length])).toEqual(
+      [
+        ['', 'IMG_0002', 0],
+        ['ceremony', 'IMG_0001', 1],
+      ],
+    );
+    // Loose files, or two folders at once, have no shoot folder: paths stay as they came.
+    expect(planShoot([file('IMG_1.jpg'), file('IMG_2.jpg')]).folder).toBeNull();
+    const two = planShoot([file('day1/IMG_1.jpg'), file('day2/IMG_2.jpg')]);
+    expect(two.folder).toBeNull();
+    expect(two.photos.map((p) => p.shoot.folder)).toEqual(['day1', 'day2']);
+  });
+
   it('orders photos as a file manager does (folder, then name with numbers as numbers)', () => {
     const plan = planShoot([file('b/IMG_10.jpg'), file('b/IMG_9.jpg'), file('a/IMG_2.jpg')]);
     expect(plan.photos.map((p) => `${p.shoot.folder}/${p.file.name}`)).toEqual([

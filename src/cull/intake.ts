@@ -21,6 +21,12 @@ export interface PlannedPhoto {
 
 /** What a shoot's files came to. */
 export interface ShootPlan {
+  /**
+   * The shoot's folder when every file came from inside one (a picked, dropped or input folder):
+   * its name. Photos' `shoot.folder` paths are inside it, without its name, so they are the paths
+   * to write at through that folder's handle. Null for loose files or several folders at once.
+   */
+  folder: string | null;
   photos: PlannedPhoto[];
   pairs: number;
   /** Sidecars kept with a photo. */
@@ -57,13 +63,27 @@ const SYSTEM = /^(\..*|thumbs\.db|desktop\.ini)$/i;
 const extOf = (name: string) => /\.([^./]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
 const stemOf = (name: string) => name.replace(/\.[^./]+$/, '');
 
-/** A path split into its folder and file name. */
-function splitPath(path: string): { folder: string; name: string } {
+/** A path with '/' separators and no leading '/', split into its folder and file name. */
+function splitPath(path: string): { path: string; folder: string; name: string } {
   const clean = path.replace(/\\/g, '/').replace(/^\/+/, '');
   const cut = clean.lastIndexOf('/');
   return cut < 0
-    ? { folder: '', name: clean }
-    : { folder: clean.slice(0, cut), name: clean.slice(cut + 1) };
+    ? { path: clean, folder: '', name: clean }
+    : { path: clean, folder: clean.slice(0, cut), name: clean.slice(cut + 1) };
+}
+
+/** The one folder every file came from inside (its name), or null. */
+function shootFolder(incoming: readonly IncomingFile[]): string | null {
+  let top: string | null = null;
+  for (const { file, path } of incoming) {
+    const clean = splitPath(path || file.name).path;
+    const cut = clean.indexOf('/');
+    if (cut < 0) return null;
+    const first = clean.slice(0, cut);
+    if (top !== null && first !== top) return null;
+    top = first;
+  }
+  return top;
 }
 
 /** Groups a shoot's files into photos, pairs and sidecars, and lists what was skipped. */
@@ -77,9 +97,11 @@ export function planShoot(incoming: readonly IncomingFile[]): ShootPlan {
   const slots = new Map<string, Slot>();
   const sidecars: { folder: string; name: string; path: string; file: File }[] = [];
   const skipped: ShootPlan['skipped'] = [];
+  const top = shootFolder(incoming);
+  const inside = (path: string) => (top === null ? path : path.slice(top.length + 1));
 
   for (const { file, path } of incoming) {
-    const { folder, name } = splitPath(path || file.name);
+    const { folder, name } = splitPath(inside(splitPath(path || file.name).path));
     if (SYSTEM.test(name)) continue;
     const ext = extOf(name);
     if (ext === 'xmp') {
@@ -156,7 +178,7 @@ export function planShoot(incoming: readonly IncomingFile[]): ShootPlan {
     (a, b) =>
       order.compare(a.shoot.folder, b.shoot.folder) || order.compare(a.file.name, b.file.name),
   );
-  return { photos, pairs, sidecars: kept, orphanSidecars, skipped };
+  return { folder: top, photos, pairs, sidecars: kept, orphanSidecars, skipped };
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -36,6 +36,26 @@ export async function pickShootFolder(): Promise<FileSystemDirectoryHandle> {
   return picker({ mode: 'readwrite' });
 }
 
+/** The permission calls of a directory handle (Chromium; not in TypeScript's DOM lib). */
+type PermissionHandle = FileSystemDirectoryHandle & {
+  queryPermission?(options: { mode: 'readwrite' }): Promise<PermissionState>;
+  requestPermission?(options: { mode: 'readwrite' }): Promise<PermissionState>;
+};
+
+/**
+ * Whether the app may write into a folder it was given to read (the remembered shoot folder):
+ * asks the browser, which prompts the person once. False when refused or not askable.
+ */
+export async function mayWriteFolder(folder: FileSystemDirectoryHandle): Promise<boolean> {
+  const handle = folder as PermissionHandle;
+  try {
+    if ((await handle.queryPermission?.({ mode: 'readwrite' })) === 'granted') return true;
+    return (await handle.requestPermission?.({ mode: 'readwrite' })) === 'granted';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Writes the files into `folder` (the shoot's folder: a handle the ingest remembered, or one just
  * picked) as they come, creating subfolders as needed; a sidecar already there is replaced by its

@@ -4,7 +4,11 @@
  * so the hand-back to the editor can merge into it.
  */
 export interface ShootFiles {
-  /** Folder path inside the dropped or picked folder ('' at its top), with '/' separators. */
+  /**
+   * Folder path inside the shoot's folder ('' at its top), with '/' separators and without the
+   * shoot folder's own name, however the folder came in (picker, drop or folder input): the path
+   * the hand-back writes at through that folder's handle.
+   */
   folder: string;
   /** File name without its extension, as the pair and `STEM.xmp` share it. */
   stem: string;

@@ -148,9 +148,10 @@ describe('adding a shoot (a folder or many files)', () => {
       '3 photos · 1 RAW+JPEG pair · 1 XMP sidecar · 2 skipped (1 text file, 1 video)',
     );
     const [pair, , raw] = store.getState().photoOrder.map((id) => store.getState().photos[id]!);
-    expect(pair!.shoot).toMatchObject({ folder: 'shoot', raw: 'IMG_1.CR3', shown: 'image' });
+    // Folders inside the shoot's folder ('shoot'), without its name.
+    expect(pair!.shoot).toMatchObject({ folder: '', raw: 'IMG_1.CR3', shown: 'image' });
     expect(pair!.shoot!.sidecars.map((f) => f.name)).toEqual(['IMG_1.xmp']);
-    expect(raw!.shoot).toMatchObject({ folder: 'shoot/sub', shown: 'raw-preview' });
+    expect(raw!.shoot).toMatchObject({ folder: 'sub', shown: 'raw-preview' });
 
     await until(() => Object.values(store.getState().photos).every((p) => p.status === 'ready'));
     const photo = (name: string) =>

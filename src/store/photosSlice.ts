@@ -182,8 +182,9 @@ export const createPhotosSlice =
 
       addShoot(files) {
         const plan = planShoot(files);
-        // A folder names its shoot (what persist saves it as, and offers to carry on).
-        const folder = files.find((f) => f.path.includes('/'))?.path.split('/')[0];
+        // A folder names its shoot (what persist saves it as, and offers to carry on); with several
+        // folders at once, the first names it.
+        const folder = plan.folder ?? files.find((f) => f.path.includes('/'))?.path.split('/')[0];
         if (folder) get().noteShootFolder(folder);
         get().addFiles(plan.photos.map((p) => p.file));
         // addFiles made the records at once (decoding starts later): give each its files.

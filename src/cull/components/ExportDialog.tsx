@@ -11,6 +11,7 @@ import {
 } from '../handback.ts';
 import {
   canWriteToFolder,
+  mayWriteFolder,
   pickShootFolder,
   SIDECARS_ZIP,
   writeIntoFolder,
@@ -84,18 +85,22 @@ export function ExportDialog({
     }
   };
 
-  const downloadZip = () =>
-    run(async () => {
-      const { files, problems } = await renderHandback(plan, byId(), options);
-      downloadBlob(
-        new Blob([zipHandback(files) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }),
-        SIDECARS_ZIP,
-      );
-      return { message: `${SIDECARS_ZIP}: ${files.length} files.`, problems };
-    });
+  const zipAll = async (before = ''): Promise<Outcome> => {
+    const { files, problems } = await renderHandback(plan, byId(), options);
+    downloadBlob(
+      new Blob([zipHandback(files) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }),
+      SIDECARS_ZIP,
+    );
+    return { message: `${before}${SIDECARS_ZIP}: ${files.length} files.`, problems };
+  };
+  const downloadZip = () => run(() => zipAll());
 
   const writeFolder = () =>
     run(async () => {
+      // The remembered shoot folder was granted for reading: writing asks once more; refused,
+      // the same files come as the zip instead.
+      if (folder && !(await mayWriteFolder(folder)))
+        return zipAll(`${folder.name} may not be written to, so the files are in the zip: `);
       const target = folder ?? (await pickShootFolder());
       const { written, problems } = await writeIntoFolder(
         target,

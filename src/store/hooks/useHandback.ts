@@ -23,6 +23,11 @@ export function useExportState(): ExportState {
   );
 }
 
+/** The name of the folder the shoot came in (picked, dropped or input); null for loose photos. */
+export function useShootFolderName(): string | null {
+  return useAppStore((s) => s.shoot?.folder ?? null);
+}
+
 /** The photographer's marks on one photo (NO_MARKS when never marked). */
 export function usePhotoMarks(photoId: string): CullMarks {
   return useAppStore((s) => s.marks[photoId] ?? NO_MARKS);
