@@ -1,4 +1,5 @@
 /** The store's services in the browser: the real workers and image calls. */
+import { GroupingClient } from '../cull/grouping-client.ts';
 import { ModelClient } from '../model/client.ts';
 import { policyAllowsConnect } from '../offline/worker/content-policy.ts';
 import { makeThumbnail } from '../photos/thumbnail.ts';
@@ -10,6 +11,7 @@ import { DEFAULT_LIMITS, type AppServices, type PipelineLimits } from './service
 export function createBrowserServices(limits: Partial<PipelineLimits> = {}): AppServices {
   return {
     pixels: new PixelsClient(),
+    grouping: new GroupingClient(),
     model: (handlers) => new ModelClient(handlers.onEvent, { onCrash: handlers.onCrash }),
     images: {
       copy: (bitmap) => createImageBitmap(bitmap),

@@ -4,7 +4,7 @@ import type { PixelAnalysis, PhotoFingerprint } from '../pixels/protocol.ts';
 import { createAppStore } from './index.ts';
 import { REGROUP_DELAY_MS } from './groupsSlice.ts';
 import type { PixelAnalysisState } from './pixelsSlice.ts';
-import { fakeScore, fakeServices } from './testing/fakes.ts';
+import { FakeGroupsWorker, fakeScore, fakeServices } from './testing/fakes.ts';
 
 /** Three made-up scenes whose fingerprints are far apart (opposite layouts and hashes). */
 const scene = (kind: 1 | 2 | 3): PhotoFingerprint => {
@@ -64,12 +64,12 @@ function shoot() {
 }
 
 describe('groups in the store', () => {
-  it('groups as results arrive, a moment after the last one', () => {
+  it('groups as results arrive, a moment after the last one', async () => {
     vi.useFakeTimers();
     try {
       const store = shoot();
       expect(store.getState().groups).toEqual({});
-      vi.advanceTimersByTime(REGROUP_DELAY_MS);
+      await vi.advanceTimersByTimeAsync(REGROUP_DELAY_MS);
       const { groups, groupOf } = store.getState();
       expect(Object.values(groups).map((g) => g.photoIds)).toEqual([['a', 'b', 'c'], ['d'], ['e']]);
       expect(groupOf.b).toBe(groupOf.a);
@@ -86,7 +86,7 @@ describe('groups in the store', () => {
           c: { status: 'done', result: fakeScore(2) },
         },
       });
-      vi.advanceTimersByTime(REGROUP_DELAY_MS);
+      await vi.advanceTimersByTimeAsync(REGROUP_DELAY_MS);
       // a scores highest but is clearly softer than b, so b stays the choice.
       expect(store.getState().groups[groupOf.a!]!.best?.reason).toBe(
         'sharpest of 3; score 3.9 vs 2.0–4.0; higher-scored frames are softer; no clipped highlights',
@@ -96,12 +96,12 @@ describe('groups in the store', () => {
     }
   });
 
-  it('shows the photographer’s pick as the group’s choice', () => {
+  it('shows the photographer’s pick as the group’s choice', async () => {
     vi.useFakeTimers();
     try {
       const store = shoot();
       store.getState().setFlag('c', 'pick');
-      vi.advanceTimersByTime(REGROUP_DELAY_MS);
+      await vi.advanceTimersByTimeAsync(REGROUP_DELAY_MS);
       const { groups, groupOf } = store.getState();
       expect(groups[groupOf.a!]!.best).toEqual({
         photoId: 'c',
@@ -113,12 +113,12 @@ describe('groups in the store', () => {
     }
   });
 
-  it('splits the burst at the strictest setting only when its frames differ', () => {
+  it('splits the burst at the strictest setting only when its frames differ', async () => {
     vi.useFakeTimers();
     try {
       const store = shoot();
       store.getState().setGroupStrictness(1);
-      vi.advanceTimersByTime(REGROUP_DELAY_MS);
+      await vi.advanceTimersByTimeAsync(REGROUP_DELAY_MS);
       // Identical fingerprints stay together however strict; other scenes stay apart.
       expect(Object.keys(store.getState().groups)).toHaveLength(3);
       store.getState().setGroupStrictness(7);
@@ -126,5 +126,29 @@ describe('groups in the store', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('groups in the worker, one run at a time: changes meanwhile are grouped once more after it', async () => {
+    const store = shoot();
+    const before = FakeGroupsWorker.groupings;
+    const first = store.getState().regroup();
+    // Nothing is grouped within the call: the answer comes from the worker.
+    expect(store.getState().groups).toEqual({});
+    // A photo removed and the strictness changed while the worker groups: one more run, not two.
+    store.setState((s) => ({ photoOrder: s.photoOrder.filter((id) => id !== 'e') }));
+    store.setState((s) => {
+      const photos = { ...s.photos };
+      delete photos.e;
+      return { photos };
+    });
+    const second = store.getState().regroup();
+    const third = store.getState().regroup();
+    await Promise.all([first, second, third]);
+    expect(FakeGroupsWorker.groupings - before).toBe(2);
+    expect(Object.values(store.getState().groups).map((g) => g.photoIds)).toEqual([
+      ['a', 'b', 'c'],
+      ['d'],
+    ]);
+    expect(store.getState().groupOf.e).toBeUndefined();
   });
 });

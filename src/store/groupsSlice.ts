@@ -3,15 +3,17 @@
  * (cull/groups). The app suggests; the photographer's own marks (cullSlice) always win.
  *
  * Groups are worked out again, debounced, whenever photos, their measures, their scores or the
- * marks change. It runs on the main thread: 2,000 photos take a few tens of milliseconds
- * (src/cull/groups.test.ts), less than the work of one pixel analysis, so no worker is needed.
+ * marks change. The grouping itself (pairing photos by time and likeness) runs in a worker of its
+ * own (cull/worker/groups.worker.ts), so a 2,000-photo regroup never blocks the page; one runs at a
+ * time, and changes during it are grouped in one more run after it. The best of each group is chosen here from the answer and the
+ * store as it is then (a few comparisons a group), so marks made meanwhile are never lost.
  */
 import type { StateCreator } from 'zustand';
 import { chooseBest, type BestCandidate } from '../cull/best.ts';
 import {
   capturedMs,
   DEFAULT_STRICTNESS,
-  groupShoot,
+  type Grouping,
   type GroupingPhoto,
   type GroupingSignal,
 } from '../cull/groups.ts';
@@ -35,14 +37,18 @@ export interface GroupsSlice {
   /** Which signal decided likeness last time, and how well the model agreed with the pixels. */
   groupSignal: { signal: GroupingSignal; agreement: number | null };
   setGroupStrictness(strictness: number): void;
-  /** Works the groups out now (the store does it by itself, debounced, as results arrive). */
-  regroup(): void;
+  /**
+   * Works the groups out now (the store does it by itself, debounced, as results arrive); resolves
+   * once groups for the state as it is now are in the store.
+   */
+  regroup(): Promise<void>;
 }
 
 /** Wait after the last change before grouping again (results arrive many a second). */
 export const REGROUP_DELAY_MS = 300;
 
-function computeGroups(s: AppState): Pick<GroupsSlice, 'groups' | 'groupOf' | 'groupSignal'> {
+/** What grouping needs of each photo that could be opened, in the order added. */
+function groupingPhotos(s: AppState): GroupingPhoto[] {
   const photos: GroupingPhoto[] = [];
   s.photoOrder.forEach((id, order) => {
     const photo = s.photos[id];
@@ -57,10 +63,20 @@ function computeGroups(s: AppState): Pick<GroupsSlice, 'groups' | 'groupOf' | 'g
       features: score?.status === 'done' ? (score.result?.imageFeatures ?? null) : null,
     });
   });
-  const grouping = groupShoot(photos, s.groupStrictness);
+  return photos;
+}
+
+/** The groups of a grouping, each with its best chosen from the store's state now. */
+function withBest(
+  s: AppState,
+  grouping: Grouping,
+): Pick<GroupsSlice, 'groups' | 'groupOf' | 'groupSignal'> {
   const groups: Record<string, PhotoGroup> = {};
   const groupOf: Record<string, string> = {};
-  for (const photoIds of grouping.groups) {
+  for (const all of grouping.groups) {
+    // Photos removed while the worker was grouping leave their group.
+    const photoIds = all.filter((id) => s.photos[id] !== undefined);
+    if (photoIds.length === 0) continue;
     // Named after its first frame, so a group keeps its id while later frames join it.
     const id = `group-${photoIds[0]!}`;
     const members: BestCandidate[] = photoIds.map((photoId) => {
@@ -88,14 +104,17 @@ function computeGroups(s: AppState): Pick<GroupsSlice, 'groups' | 'groupOf' | 'g
 }
 
 export const createGroupsSlice =
-  (_context: StoreContext): StateCreator<AppState, [], [], GroupsSlice> =>
+  ({ services }: StoreContext): StateCreator<AppState, [], [], GroupsSlice> =>
   (set, get, api) => {
     let timer: ReturnType<typeof setTimeout> | null = null;
+    /** The regroup in flight; changes meanwhile run one more when it ends (never two at once). */
+    let current: Promise<void> | null = null;
+    let again = false;
     const schedule = () => {
       if (timer !== null) return;
       timer = setTimeout(() => {
         timer = null;
-        get().regroup();
+        void get().regroup();
       }, REGROUP_DELAY_MS);
     };
     api.subscribe((now, before) => {
@@ -120,7 +139,31 @@ export const createGroupsSlice =
         if (clamped !== get().groupStrictness) set({ groupStrictness: clamped });
       },
       regroup() {
-        set(computeGroups(get()));
+        if (current) {
+          again = true;
+          return current;
+        }
+        current = (async () => {
+          try {
+            do {
+              again = false;
+              const s = get();
+              try {
+                const grouping = await services.grouping.group(
+                  groupingPhotos(s),
+                  s.groupStrictness,
+                );
+                set(withBest(get(), grouping));
+              } catch (error) {
+                // The worker failed twice: the groups shown stay; the next change groups again.
+                console.warn(error);
+              }
+            } while (again);
+          } finally {
+            current = null;
+          }
+        })();
+        return current;
       },
     };
   };

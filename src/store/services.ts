@@ -3,6 +3,7 @@
  * needs (bitmap copies, thumbnails). The app passes the real ones (`createBrowserServices`); tests
  * pass fakes, so every race in the pipeline can be played out in Node.
  */
+import type { GroupingService } from '../cull/grouping-client.ts';
 import type { ModelService } from '../model/client.ts';
 import type { ModelError, ModelEvent } from '../model/protocol.ts';
 import type { OfflineUpdates } from '../offline/protocol.ts';
@@ -38,6 +39,8 @@ export interface PipelineLimits {
 
 export interface AppServices {
   pixels: PixelsService;
+  /** Bursts and near-duplicates, worked out in a worker of their own. */
+  grouping: GroupingService;
   /** Makes the model client, told where its events go. */
   model(handlers: ModelHandlers): ModelService;
   images: ImageTools;

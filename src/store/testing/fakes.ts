@@ -3,6 +3,8 @@
  * speaks the real protocol (so the real PixelsClient and worker bridge run on it), and a model
  * service whose calls the test controls. Only the timing and the pixels are made up.
  */
+import { GroupingClient } from '../../cull/grouping-client.ts';
+import { answerGrouping, type GroupingRequest } from '../../cull/grouping-protocol.ts';
 import type { ImageMode } from '../../model/image-mode.ts';
 import { parseBox, type LocatedRegion } from '../../model/grounding.ts';
 import type {
@@ -88,6 +90,31 @@ export interface FakePixelsOptions {
 }
 
 /** A pixels worker speaking the app's protocol: one request at a time, 'started' first, as the real one. */
+/**
+ * The grouping worker in Node: the worker's own answers (answerGrouping), each request copied as
+ * postMessage would and answered a moment later, not within the call.
+ */
+export class FakeGroupsWorker implements WorkerPort {
+  /** Groupings worked out (tests count them). */
+  static groupings = 0;
+  private onMessage: (data: unknown) => void = () => {};
+  private terminated = false;
+  listen(onMessage: (data: unknown) => void) {
+    this.onMessage = onMessage;
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  post(message: unknown) {
+    const request = structuredClone(message) as GroupingRequest;
+    void Promise.resolve().then(() => {
+      if (this.terminated) return;
+      if (request.type === 'group') FakeGroupsWorker.groupings += 1;
+      for (const event of answerGrouping(request)) this.onMessage(event);
+    });
+  }
+}
+
 export class FakePixelsWorker implements WorkerPort {
   static active = 0;
   static maxActive = 0;
@@ -500,6 +527,7 @@ export function fakeServices(
   const revoked: string[] = [];
   let thumbs = 0;
   const services: AppServices = {
+    grouping: new GroupingClient({ createWorker: () => new FakeGroupsWorker() }),
     pixels: new PixelsClient({
       createWorker: () => new FakePixelsWorker({ ledger, ...options.pixels }),
       copyBitmap: async (b) => ledger.make(b.width, b.height, 'copy'),
