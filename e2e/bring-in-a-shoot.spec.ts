@@ -14,6 +14,7 @@ import {
   RAW_SHOOT_DIR,
 } from '../scripts/raw-samples.ts';
 import { openApp } from './support/app.ts';
+import { rememberShootFolder } from './support/folders.ts';
 
 const strip = (page: Page) => page.getByTestId('strip-item');
 const open = async (page: Page, name: string) => {
@@ -109,27 +110,7 @@ test('a folder remembered from an earlier visit is offered again and opens with 
     { name: 'IMG_7.JPG', bytes: [...readFileSync(join(RAW_SHOOT_DIR, 'ceremony/IMG_0002.JPG'))] },
     { name: 'notes.txt', bytes: [...Buffer.from('shot list\n')] },
   ];
-  const canPick = await page.evaluate(async (files) => {
-    const root = await navigator.storage.getDirectory();
-    const folder = await root.getDirectoryHandle('wedding', { create: true });
-    const day = await folder.getDirectoryHandle('day one', { create: true });
-    for (const { name, bytes } of files) {
-      const writable = await (await day.getFileHandle(name, { create: true })).createWritable();
-      await writable.write(new Uint8Array(bytes));
-      await writable.close();
-    }
-    await new Promise<void>((resolve, reject) => {
-      const open = indexedDB.open('quality-lens-folders', 1);
-      open.onupgradeneeded = () => open.result.createObjectStore('handles');
-      open.onsuccess = () => {
-        const tx = open.result.transaction('handles', 'readwrite');
-        tx.objectStore('handles').put(folder, 'last-shoot');
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      };
-    });
-    return 'showDirectoryPicker' in window;
-  }, files);
+  const canPick = await rememberShootFolder(page, 'wedding', 'day one', files);
   // Skips only in a browser without showDirectoryPicker (Firefox, Safari), where the app never
   // remembers a folder; the Chromium that CI and the team run always has it.
   test.skip(!canPick, 'this browser has no directory picker, so nothing is remembered');

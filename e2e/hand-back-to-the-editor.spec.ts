@@ -7,7 +7,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Download, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { exiftool } from '../scripts/exiftool.ts';
@@ -25,18 +25,20 @@ import { rememberShootFolder } from './support/folders.ts';
 const PHOTOS = [TEST_PHOTOS.landscapeJpeg, TEST_PHOTOS.progressiveJpeg, TEST_PHOTOS.png];
 const dir = mkdtempSync(join(tmpdir(), 'ql-handback-e2e-'));
 
-async function saved(download: Promise<Download>): Promise<Buffer> {
-  const d = await download;
+/** Clicks a button that downloads a file, and returns the file's bytes (kept in the temporary folder). */
+async function download(page: Page, button: Locator): Promise<Buffer> {
+  const [d] = await Promise.all([page.waitForEvent('download'), button.click()]);
   const path = join(dir, d.suggestedFilename());
   await d.saveAs(path);
   return readFileSync(path);
 }
 
-/** Unzips into the temporary folder; returns each file's path by its path inside the zip. */
-function unzip(zip: Buffer, into: string): Record<string, string> {
+/** Downloads the dialog's zip and unzips it into the temporary folder: each file's path by its path in the zip. */
+async function downloadZip(page: Page, dialog: Locator): Promise<Record<string, string>> {
+  const zip = await download(page, dialog.getByRole('button', { name: 'Download zip' }));
   const out: Record<string, string> = {};
   for (const [name, bytes] of Object.entries(unzipSync(zip))) {
-    const path = join(dir, into, name.replaceAll('/', '__'));
+    const path = join(dir, name.replaceAll('/', '__'));
     writeFileSync(path, bytes);
     out[name] = path;
   }
@@ -128,15 +130,7 @@ test('mark photos, export sidecars, tagged copies and the CSV, and read them bac
   await expectAccessible(page, 'export dialog');
   await dialog.getByLabel('darktable / digiKam').check();
   await expect(dialog.getByTestId('export-sidecar-count')).toHaveText('3');
-  const sidecars = unzip(
-    await saved(
-      Promise.all([
-        page.waitForEvent('download'),
-        dialog.getByRole('button', { name: 'Download zip' }).click(),
-      ]).then(([d]) => d),
-    ),
-    '',
-  );
+  const sidecars = await downloadZip(page, dialog);
   expect(Object.keys(sidecars).sort()).toEqual([
     'ladybird.png.xmp',
     'landscape.jpg.xmp',
@@ -172,15 +166,7 @@ test('mark photos, export sidecars, tagged copies and the CSV, and read them bac
   // Copies are opt-in.
   await dialog.getByLabel('Make tagged JPEG copies (the originals are never changed)').check();
   await expect(dialog.getByText('1 photos get no XMP with this profile')).toBeVisible();
-  const copies = unzip(
-    await saved(
-      Promise.all([
-        page.waitForEvent('download'),
-        dialog.getByRole('button', { name: 'Download zip' }).click(),
-      ]).then(([d]) => d),
-    ),
-    '',
-  );
+  const copies = await downloadZip(page, dialog);
   expect(Object.keys(copies).sort()).toEqual([
     'Tagged copies/landscape.jpg',
     'Tagged copies/progressive.jpg',
@@ -193,14 +179,7 @@ test('mark photos, export sidecars, tagged copies and the CSV, and read them bac
 
   // The CSV says what the screen showed, rounded the same way.
   const csv = parseCsv(
-    (
-      await saved(
-        Promise.all([
-          page.waitForEvent('download'),
-          dialog.getByRole('button', { name: 'CSV report' }).click(),
-        ]).then(([d]) => d),
-      )
-    ).toString('utf8'),
+    (await download(page, dialog.getByRole('button', { name: 'CSV report' }))).toString('utf8'),
   );
   const [header, ...rows] = csv;
   expect(rows).toHaveLength(3);
@@ -283,15 +262,7 @@ test('a shoot folder with a RAW+JPEG pair and its develop settings: one merged S
   await page.getByRole('button', { name: 'Export for your editor…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Hand back to your editor' });
   await dialog.getByLabel('Adobe (Lightroom, Bridge, Camera Raw) / Capture One').check();
-  const files = unzip(
-    await saved(
-      Promise.all([
-        page.waitForEvent('download'),
-        dialog.getByRole('button', { name: 'Download zip' }).click(),
-      ]).then(([d]) => d),
-    ),
-    '',
-  );
+  const files = await downloadZip(page, dialog);
   // The pair shares one STEM.xmp (beside the CR3, where Lightroom looks), merged into the old one.
   const pairSidecars = Object.keys(files).filter((name) => /IMG_0003\b/.test(name));
   expect(pairSidecars).toHaveLength(1);

@@ -112,6 +112,34 @@ const long = (tag: number, ...value: number[]): Entry => ({ tag, type: 4, value 
 const short = (tag: number, ...value: number[]): Entry => ({ tag, type: 3, value });
 const text = (tag: number, value: string): Entry => ({ tag, type: 2, value });
 
+/**
+ * The entries of an image stored as one strip (TIFF 6.0 baseline): which kind of image it is
+ * (NewSubfileType), its size, bits per sample, compression, colour model, and where its strip lies.
+ */
+function stripImage(image: {
+  subfile: number;
+  width: number;
+  height: number;
+  bits: number[];
+  compression: number;
+  photometric: number;
+  at: number;
+  bytes: number;
+}): Entry[] {
+  return [
+    long(0x00fe, image.subfile),
+    long(0x0100, image.width),
+    long(0x0101, image.height),
+    short(0x0102, ...image.bits),
+    short(0x0103, image.compression),
+    short(0x0106, image.photometric),
+    long(0x0111, image.at),
+    short(0x0115, image.bits.length),
+    long(0x0116, image.height),
+    long(0x0117, image.bytes),
+  ];
+}
+
 /** IFD0 entries of an uncompressed 8-bit RGB thumbnail. */
 async function thumbnailEntries(
   w: TiffWriter,
@@ -127,16 +155,16 @@ async function thumbnailEntries(
     width: info.width,
     height: info.height,
     entries: [
-      long(0x00fe, 1),
-      long(0x0100, info.width),
-      long(0x0101, info.height),
-      short(0x0102, 8, 8, 8),
-      short(0x0103, 1),
-      short(0x0106, 2),
-      long(0x0111, strip),
-      short(0x0115, 3),
-      long(0x0116, info.height),
-      long(0x0117, data.length),
+      ...stripImage({
+        subfile: 1,
+        width: info.width,
+        height: info.height,
+        bits: [8, 8, 8],
+        compression: 1,
+        photometric: 2,
+        at: strip,
+        bytes: data.length,
+      }),
       short(0x011c, 1),
     ],
   };
@@ -147,16 +175,16 @@ function rawStripEntries(w: TiffWriter): Entry[] {
   const side = 64;
   const strip = w.append(Buffer.alloc(side * side * 2, 0x5a));
   return [
-    long(0x00fe, 0),
-    long(0x0100, side),
-    long(0x0101, side),
-    short(0x0102, 16),
-    short(0x0103, 1),
-    short(0x0106, 32803),
-    long(0x0111, strip),
-    short(0x0115, 1),
-    long(0x0116, side),
-    long(0x0117, side * side * 2),
+    ...stripImage({
+      subfile: 0,
+      width: side,
+      height: side,
+      bits: [16],
+      compression: 1,
+      photometric: 32803,
+      at: strip,
+      bytes: side * side * 2,
+    }),
     short(0x828d, 2, 2),
     { tag: 0x828e, type: 1, value: [0, 1, 1, 2] },
   ];
@@ -172,16 +200,16 @@ async function makeDng(source: string, preview: Buffer): Promise<Buffer> {
   const raw = w.ifd(rawStripEntries(w));
   const jpegAt = w.append(preview);
   const previewIfd = w.ifd([
-    long(0x00fe, 1),
-    long(0x0100, meta.width),
-    long(0x0101, meta.height),
-    short(0x0102, 8, 8, 8),
-    short(0x0103, 7),
-    short(0x0106, 6),
-    long(0x0111, jpegAt),
-    short(0x0115, 3),
-    long(0x0116, meta.height),
-    long(0x0117, preview.length),
+    ...stripImage({
+      subfile: 1,
+      width: meta.width,
+      height: meta.height,
+      bits: [8, 8, 8],
+      compression: 7,
+      photometric: 6,
+      at: jpegAt,
+      bytes: preview.length,
+    }),
     short(0x011c, 1),
   ]);
   const thumb = await thumbnailEntries(w, source);

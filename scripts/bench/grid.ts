@@ -11,15 +11,10 @@
  * No model is loaded: the figures are the grid's own, not the scoring's (cells say "Scoring…").
  * Writes bench-results/grid-latest.{json,md}. Never judges the figures.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
-import { build, preview, type UserConfig } from 'vite';
-import appConfig from '../../vite.config.ts';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { ensureShootPhotos } from '../shoot-photos.ts';
-import { CHROMIUM_ARGS, EXECUTABLE, freePort } from './bench.ts';
+import { inFreshBrowser, runDropBenchCli, serveAppBuild, writeLatest } from './app-bench.ts';
 
 /** One drop of `photos` photos, measured in the grid. */
 export interface GridRow {
@@ -38,81 +33,70 @@ export interface GridRow {
   loadAverage: number;
 }
 
-async function measureGrid(
-  origin: string,
-  photos: string[],
-  profileRoot: string,
-): Promise<GridRow> {
-  const profile = mkdtempSync(join(profileRoot, 'grid-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: EXECUTABLE,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1600, height: 1000 },
-  });
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(origin);
-    await page.getByTestId('photo-input').setInputFiles(photos);
-    await page.waitForFunction(
-      (n) =>
-        document.querySelector('[data-testid="work-progress"]')?.getAttribute('data-measured') ===
-        n,
-      String(photos.length),
-      { timeout: 3_600_000, polling: 500 },
-    );
-    await page.getByTestId('shoot-grid').waitFor();
-    await page.waitForTimeout(500);
-    const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
-    const cellsInDom = await page.getByTestId('grid-cell').count();
-    // The same observer over 3 s of doing nothing: long tasks the machine's load alone causes.
-    const idleLongTasks = await page.evaluate(async () => {
-      let count = 0;
-      const observer = new PerformanceObserver((list) => {
-        count += list.getEntries().length;
+async function measureGrid(origin: string, photos: string[]): Promise<GridRow> {
+  return inFreshBrowser(
+    'grid',
+    async (page) => {
+      await page.goto(origin);
+      await page.getByTestId('photo-input').setInputFiles(photos);
+      await page.waitForFunction(
+        (n) =>
+          document.querySelector('[data-testid="work-progress"]')?.getAttribute('data-measured') ===
+          n,
+        String(photos.length),
+        { timeout: 3_600_000, polling: 500 },
+      );
+      await page.getByTestId('shoot-grid').waitFor();
+      await page.waitForTimeout(500);
+      const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+      const cellsInDom = await page.getByTestId('grid-cell').count();
+      // The same observer over 3 s of doing nothing: long tasks the machine's load alone causes.
+      const idleLongTasks = await page.evaluate(async () => {
+        let count = 0;
+        const observer = new PerformanceObserver((list) => {
+          count += list.getEntries().length;
+        });
+        observer.observe({ type: 'longtask' });
+        await new Promise((done) => setTimeout(done, 3000));
+        observer.disconnect();
+        return count;
       });
-      observer.observe({ type: 'longtask' });
-      await new Promise((done) => setTimeout(done, 3000));
-      observer.disconnect();
-      return count;
-    });
-    const scroll = await page.getByTestId('shoot-grid').evaluate(async (el: HTMLElement) => {
-      const durations: number[] = [];
-      const observer = new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) durations.push(entry.duration);
+      const scroll = await page.getByTestId('shoot-grid').evaluate(async (el: HTMLElement) => {
+        const durations: number[] = [];
+        const observer = new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) durations.push(entry.duration);
+        });
+        observer.observe({ type: 'longtask' });
+        let most = 0;
+        let frames = 0;
+        const started = performance.now();
+        while (el.scrollTop + el.clientHeight < el.scrollHeight - 1) {
+          el.scrollTop += 120;
+          // Inline: tsx would wrap a named helper in a __name() call the page does not have.
+          await new Promise((done) => requestAnimationFrame(done));
+          frames++;
+          most = Math.max(most, document.getElementsByTagName('*').length);
+        }
+        const scrollMs = performance.now() - started;
+        await new Promise((done) => setTimeout(done, 300));
+        observer.disconnect();
+        return { durations, most, frames, scrollMs };
       });
-      observer.observe({ type: 'longtask' });
-      let most = 0;
-      let frames = 0;
-      const started = performance.now();
-      while (el.scrollTop + el.clientHeight < el.scrollHeight - 1) {
-        el.scrollTop += 120;
-        // Inline: tsx would wrap a named helper in a __name() call the page does not have.
-        await new Promise((done) => requestAnimationFrame(done));
-        frames++;
-        most = Math.max(most, document.getElementsByTagName('*').length);
-      }
-      const scrollMs = performance.now() - started;
-      await new Promise((done) => setTimeout(done, 300));
-      observer.disconnect();
-      return { durations, most, frames, scrollMs };
-    });
-    return {
-      photos: photos.length,
-      domNodes,
-      cellsInDom,
-      domNodesScrollingMax: scroll.most,
-      scrollMs: scroll.scrollMs,
-      frames: scroll.frames,
-      longTasks: scroll.durations.length,
-      longestTaskMs: Math.max(0, ...scroll.durations),
-      idleLongTasks,
-      loadAverage: loadavg()[0]!,
-    };
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+      return {
+        photos: photos.length,
+        domNodes,
+        cellsInDom,
+        domNodesScrollingMax: scroll.most,
+        scrollMs: scroll.scrollMs,
+        frames: scroll.frames,
+        longTasks: scroll.durations.length,
+        longestTaskMs: Math.max(0, ...scroll.durations),
+        idleLongTasks,
+        loadAverage: loadavg()[0]!,
+      };
+    },
+    { width: 1600, height: 1000 },
+  );
 }
 
 export function gridMarkdown(rows: GridRow[]): string {
@@ -146,73 +130,24 @@ export async function runGridBench(
 ): Promise<GridRow[]> {
   const photos = await ensureShootPhotos(Math.max(...counts), longSide);
   log(`grid: ${photos.length} photos ready`);
-  const dist = resolve('.cache/bench-grid-dist');
-  const app = appConfig as UserConfig;
-  await build({
-    ...app,
-    configFile: false,
-    logLevel: 'error',
-    publicDir: false,
-    build: { ...app.build, outDir: dist, emptyOutDir: true },
-  });
-  const port = await freePort(4196);
-  const server = await preview({
-    ...app,
-    configFile: false,
-    logLevel: 'error',
-    build: { ...app.build, outDir: dist },
-    preview: { ...app.preview, port, strictPort: true, host: 'localhost' },
-  });
-  const profileRoot = resolve('.cache/bench-profiles');
-  mkdirSync(profileRoot, { recursive: true });
+  const app = await serveAppBuild(resolve('.cache/bench-grid-dist'), 4196);
   const rows: GridRow[] = [];
   try {
     for (const count of counts) {
       log(`grid: dropping ${count} photos`);
-      const row = await measureGrid(
-        `http://localhost:${port}`,
-        photos.slice(0, count),
-        profileRoot,
-      );
+      const row = await measureGrid(app.origin, photos.slice(0, count));
       log(
         `grid: ${count} photos: ${row.domNodes} elements, ${row.cellsInDom} cells, ${row.longTasks} long tasks while scrolling (longest ${row.longestTaskMs.toFixed(0)} ms)`,
       );
       rows.push(row);
     }
   } finally {
-    await new Promise<void>((done) => server.httpServer.close(() => done()));
+    await app.close();
   }
-  mkdirSync(outDir, { recursive: true });
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
-  writeFileSync(
-    join(outDir, 'grid-latest.json'),
-    JSON.stringify({ at: new Date().toISOString(), machine, rows }, null, 2),
-  );
-  writeFileSync(
-    join(outDir, 'grid-latest.md'),
-    `# Grid benchmark (${new Date().toISOString()}, ${machine})\n\n${gridMarkdown(rows)}\n`,
-  );
+  writeLatest(outDir, 'grid', 'Grid benchmark', rows, gridMarkdown(rows));
   return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      counts: { type: 'string', default: '50,500' },
-      'long-side': { type: 'string', default: '480' },
-      out: { type: 'string', default: 'bench-results' },
-    },
-  });
-  const started = performance.now();
-  const log = (line: string) =>
-    console.error(
-      `[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`,
-    );
-  const counts = values.counts
-    .split(',')
-    .map(Number)
-    .filter((n) => n > 0);
-  const rows = await runGridBench(counts, Number(values['long-side']), resolve(values.out), log);
-  console.log(gridMarkdown(rows));
-  if (rows.length !== counts.length) process.exitCode = 1;
+  await runDropBenchCli({ counts: '50,500', longSide: '480' }, runGridBench, gridMarkdown);
 }

@@ -11,16 +11,11 @@
  * Writes bench-results/shoot-latest.{json,md}. Never judges the figures; exits non-zero only when
  * a run did not finish.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
-import { build, preview, type UserConfig } from 'vite';
-import appConfig from '../../vite.config.ts';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { FIXTURE_MODEL_ID, writeFixtureModel } from '../model-graphs/fixture-model.ts';
 import { ensureShootPhotos } from '../shoot-photos.ts';
-import { CHROMIUM_ARGS, EXECUTABLE, freePort } from './bench.ts';
+import { inFreshBrowser, runDropBenchCli, serveAppBuild, writeLatest } from './app-bench.ts';
 import { readPeaks, resetPeaks } from './process-memory.ts';
 
 /** One drop of `photos` photos. */
@@ -41,35 +36,13 @@ export interface ShootRow {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function buildApp(outDir: string, modelDir: string): Promise<void> {
-  const app = appConfig as UserConfig;
-  await build({
-    ...app,
-    configFile: false,
-    logLevel: 'error',
-    // public/models may hold e2e fixtures: the benchmark links its own model folder instead.
-    publicDir: false,
-    build: { ...app.build, outDir, emptyOutDir: true },
-  });
-  mkdirSync(join(outDir, 'models'), { recursive: true });
-  symlinkSync(resolve(modelDir), join(outDir, 'models', FIXTURE_MODEL_ID), 'dir');
-}
-
 async function dropShoot(
   origin: string,
   photos: string[],
   megapixels: number,
-  profileRoot: string,
   log: (line: string) => void,
 ): Promise<ShootRow> {
-  const profile = mkdtempSync(join(profileRoot, 'shoot-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: EXECUTABLE,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
+  return inFreshBrowser('shoot', async (page, context, profile) => {
     page.on('pageerror', (error) => log(`  [page exception] ${error.message}`));
     await page.goto(`${origin}/?model=local:${FIXTURE_MODEL_ID}&device=wasm&precision=q8`);
     await page.getByTestId('model-ready').waitFor({ timeout: 120_000 });
@@ -106,10 +79,7 @@ async function dropShoot(
       mainHeapMiB: heap.usedSize / 2 ** 20,
       loadAverage: loadavg()[0]!,
     };
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }
 
 export function shootMarkdown(rows: ShootRow[]): string {
@@ -149,68 +119,27 @@ export async function runShootBench(
   const photos = await ensureShootPhotos(Math.max(...counts), longSide);
   const megapixels = (longSide * Math.round((longSide * 3) / 4)) / 1e6;
   log(`shoot: ${photos.length} photos of ${megapixels.toFixed(1)} MP ready`);
-  const dist = resolve('.cache/bench-shoot-dist');
-  await buildApp(dist, modelDir);
-  const port = await freePort(4195);
-  const server = await preview({
-    ...(appConfig as UserConfig),
-    configFile: false,
-    logLevel: 'error',
-    build: { ...(appConfig as UserConfig).build, outDir: dist },
-    preview: { ...(appConfig as UserConfig).preview, port, strictPort: true, host: 'localhost' },
+  const app = await serveAppBuild(resolve('.cache/bench-shoot-dist'), 4195, {
+    id: FIXTURE_MODEL_ID,
+    dir: modelDir,
   });
-  const profileRoot = resolve('.cache/bench-profiles');
-  mkdirSync(profileRoot, { recursive: true });
   const rows: ShootRow[] = [];
   try {
     for (const count of counts) {
       log(`shoot: dropping ${count} photos`);
-      const row = await dropShoot(
-        `http://localhost:${port}`,
-        photos.slice(0, count),
-        megapixels,
-        profileRoot,
-        log,
-      );
+      const row = await dropShoot(app.origin, photos.slice(0, count), megapixels, log);
       log(
         `shoot: ${count} photos measured in ${seconds(row.measuredMs)}, scored in ${seconds(row.scoredMs)}, renderer peak ${row.rendererPeakMiB.toFixed(0)} MiB`,
       );
       rows.push(row);
     }
   } finally {
-    await new Promise<void>((done) => server.httpServer.close(() => done()));
+    await app.close();
   }
-  mkdirSync(outDir, { recursive: true });
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
-  writeFileSync(
-    join(outDir, 'shoot-latest.json'),
-    JSON.stringify({ at: new Date().toISOString(), machine, rows }, null, 2),
-  );
-  writeFileSync(
-    join(outDir, 'shoot-latest.md'),
-    `# Shoot benchmark (${new Date().toISOString()}, ${machine})\n\n${shootMarkdown(rows)}\n`,
-  );
+  writeLatest(outDir, 'shoot', 'Shoot benchmark', rows, shootMarkdown(rows));
   return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      counts: { type: 'string', default: '20,200' },
-      'long-side': { type: 'string', default: '4000' },
-      out: { type: 'string', default: 'bench-results' },
-    },
-  });
-  const started = performance.now();
-  const log = (line: string) =>
-    console.error(
-      `[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`,
-    );
-  const counts = values.counts
-    .split(',')
-    .map(Number)
-    .filter((n) => n > 0);
-  const rows = await runShootBench(counts, Number(values['long-side']), resolve(values.out), log);
-  console.log(shootMarkdown(rows));
-  if (rows.length !== counts.length) process.exitCode = 1;
+  await runDropBenchCli({ counts: '20,200', longSide: '4000' }, runShootBench, shootMarkdown);
 }

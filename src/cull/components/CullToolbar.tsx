@@ -25,6 +25,34 @@ const CHECKS: { key: keyof CullFilter; label: string }[] = [
   { key: 'bestOnly', label: 'Best of each group only' },
 ];
 
+/** One end of the score filter: a score from 1 to 5 in tenths. */
+function ScoreBound({
+  label,
+  value,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: number;
+  onChange(value: string): void;
+  testId: string;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <input
+        type="number"
+        min={1}
+        max={5}
+        step={0.1}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid={testId}
+      />
+    </label>
+  );
+}
+
 export function CullToolbar({
   mode,
   shown,
@@ -91,30 +119,18 @@ export function CullToolbar({
             {c.label}
           </label>
         ))}
-        <label>
-          Score from{' '}
-          <input
-            type="number"
-            min={1}
-            max={5}
-            step={0.1}
-            value={filter.scoreMin}
-            onChange={(e) => score('scoreMin', e.target.value)}
-            data-testid="filter-score-min"
-          />
-        </label>
-        <label>
-          to{' '}
-          <input
-            type="number"
-            min={1}
-            max={5}
-            step={0.1}
-            value={filter.scoreMax}
-            onChange={(e) => score('scoreMax', e.target.value)}
-            data-testid="filter-score-max"
-          />
-        </label>
+        <ScoreBound
+          label="Score from"
+          value={filter.scoreMin}
+          onChange={(v) => score('scoreMin', v)}
+          testId="filter-score-min"
+        />
+        <ScoreBound
+          label="to"
+          value={filter.scoreMax}
+          onChange={(v) => score('scoreMax', v)}
+          testId="filter-score-max"
+        />
         {!isFilterOff(filter) && (
           <button type="button" onClick={clearFilter}>
             Show all
