@@ -43,10 +43,7 @@ export class Pipeline {
     selected: () => string | null,
   ) {
     this.selected = selected;
-    this.bitmaps = new BitmapCache(
-      services.limits.bitmapBudgetBytes,
-      services.limits.bitmapsKept,
-    );
+    this.bitmaps = new BitmapCache(services.limits.bitmapBudgetBytes, services.limits.bitmapsKept);
     const onScreenFirst = (id: string) => (id === selected() ? 0 : 1);
     this.pixelsQueue = new TaskQueue(services.limits.decodes, onScreenFirst);
     // Among the rest, photos whose bitmap is still at hand score first: no decode again.
