@@ -203,6 +203,9 @@ export class ModelClient implements ModelService {
       failure: (event) => (event.type === 'failed' ? new ModelCallError(event.error) : null),
       isProgress: (event) => PROGRESS_EVENTS.has(event.type),
       onEvent: (event) => {
+        if (event.type === 'worker-spent') {
+          return this.bridge.replace(new BridgeError('crashed', event.message));
+        }
         if (event.type !== 'device-lost') return onEvent(event);
         this.gpuLost = true;
         const detail = event.message ? `${event.reason}: ${event.message}` : event.reason;

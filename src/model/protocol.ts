@@ -305,7 +305,12 @@ export type ModelEvent =
   | { type: 'compared'; id: number; result: CompareResult }
   /** One region of a quality map scored, while the map goes on. */
   | { type: 'region-scored'; id: number; region: RegionScore }
-  | { type: 'quality-mapped'; id: number; result: QualityMapResult };
+  | { type: 'quality-mapped'; id: number; result: QualityMapResult }
+  /**
+   * A run ran out of memory: the WASM heap (or the GPU) may be left too fragmented or full for the
+   * next run, so the worker asks to be replaced (after its failed call is answered).
+   */
+  | { type: 'worker-spent'; message: string };
 
 /** A failure the UI can explain: what happened and what to do. */
 export interface ModelError {

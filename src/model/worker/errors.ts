@@ -54,7 +54,9 @@ export function explainError(
       kind: 'out-of-memory',
       message: 'The device ran out of memory while loading or running the model.',
       advice:
-        'Choose a smaller precision (q4 or q4f16), close other tabs, or use a device with more memory.',
+        'Choose a smaller precision (q4 or q4f16), close other tabs, or use a device with more memory. ' +
+        'In Reference (anyres) mode a photo of 1 MP or more takes about 7,400 image tokens, more than ' +
+        'WASM’s 4 GiB can hold for the full-size model: use Fast (single crop) there.',
     };
   }
   if (network) {

@@ -70,7 +70,14 @@ function enqueue(
       if (gpuLost && (await settlesWithin(gpuLost, 500))) return;
       // The raw error stays in the console for bug reports; the UI shows the explanation.
       console.error('[model worker]', error);
-      post({ type: 'failed', id, error: explainError(error, { offline: !navigator.onLine }) });
+      const explained = explainError(error, { offline: !navigator.onLine });
+      post({ type: 'failed', id, error: explained });
+      // After running out of memory the runtime's heap is not to be trusted (every later run, a
+      // small one too, can fail the same way): the page replaces this worker and loads the model
+      // again. A load that ran out of memory is only answered; loading again would fail the same way.
+      if (explained.kind === 'out-of-memory' && lane !== 'load') {
+        post({ type: 'worker-spent', message: explained.message });
+      }
     }
   };
   if (lane === 'load') {
