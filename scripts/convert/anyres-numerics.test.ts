@@ -11,106 +11,29 @@
  * Tolerance: the five Q-SiT level logits within 1e-4 (measured ≤ 1.3e-6; logged per photo). Each
  * photo is also scored in the fast mode, and the gap between the modes logged (docs/SCORING.md).
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { env, RawImage } from '@huggingface/transformers';
-import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { presetDtypes } from '../../src/model/precision.ts';
 import { QSIT_RECIPE } from '../../src/model/recipes.ts';
-import { referencePixelValues } from '../../src/model/reference-image.ts';
-import { QualityModel } from '../../src/model/worker/quality-model.ts';
-import { loadModelParts } from '../../src/model/worker/runtime.ts';
-import { FIXTURE_CONFIG } from '../model-graphs/configs.ts';
-import { imageGridPinpoints } from '../model-graphs/model-files.ts';
+import type { QualityModel } from '../../src/model/worker/quality-model.ts';
 import { ensureTestPhotos, photoPath } from '../test-photos.ts';
-import { openCheckpoint } from './checkpoint.ts';
-import { CONVERTED_MODEL_NAME, ensureConvertedTestModel, testCheckpointDir } from './e2e-model.ts';
-import { referenceAnyresFeatures } from './reference-anyres.ts';
-import { referenceDecoder, referenceEmbed, type Params } from './reference-forward.ts';
-import { readTensor } from './safetensors.ts';
+import { openConvertedCheckpoint, photo, referenceAnyresLogits } from './anyres-reference.ts';
+import type { Params } from './reference-forward.ts';
+import type { RawImage } from '@huggingface/transformers';
 
-const MODELS = resolve('public/models');
-const OUT = join(MODELS, CONVERTED_MODEL_NAME);
 let model: QualityModel;
 let params: Params;
 const measured: Record<string, Record<string, number>> = {};
 
-/** A real photo, cropped and sized by sharp, as 8-bit RGB. */
-async function photo(file: string, shape: (s: Sharp) => Sharp = (s) => s): Promise<RawImage> {
-  const { data, info } = await shape(sharp(file).rotate().removeAlpha())
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return new RawImage(new Uint8ClampedArray(data), info.width, info.height, 3);
-}
-
 beforeAll(async () => {
-  await ensureConvertedTestModel(OUT);
+  ({ model, params } = await openConvertedCheckpoint());
   await ensureTestPhotos();
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = `${MODELS}/`;
-  const parts = await loadModelParts(
-    CONVERTED_MODEL_NAME,
-    presetDtypes('fp32'),
-    'cpu',
-    undefined,
-    async (file) => readFileSync(join(OUT, file), 'utf8'),
-  );
-  model = new QualityModel(parts);
-  model.imageMode = 'reference';
-  const checkpoint = openCheckpoint(testCheckpointDir(OUT));
-  const cache = new Map<string, Float32Array>();
-  params = (name) => {
-    let values = cache.get(name);
-    if (!values) {
-      values = readTensor(checkpoint.where.get(name)!, name);
-      cache.set(name, values);
-    }
-    return values;
-  };
 }, 120_000);
 
 async function checkAgainstReference(name: string, image: RawImage) {
   const result = await model.score(name, image, QSIT_RECIPE);
   expect(result.imageMode).toBe('reference');
-  const prompt = await model.prepare(
-    name,
-    [{ role: 'user', text: QSIT_RECIPE.question, withImage: true }],
-    QSIT_RECIPE.assistantPrefix,
-  );
-  const ids = Array.from(prompt.inputIds.data as BigInt64Array, Number);
-
-  const reference = model.parts.reference!;
-  const { pixelValues } = referencePixelValues(
-    { data: image.data, width: image.width, height: image.height, channels: image.channels },
-    reference.geometry,
-    reference.normalisation,
-  );
-  const features = referenceAnyresFeatures(
-    FIXTURE_CONFIG,
-    params,
-    pixelValues,
-    [image.height, image.width],
-    imageGridPinpoints(),
-    9,
-  );
-  const H = FIXTURE_CONFIG.text.hidden;
-  const imageTokens = ids.filter((id) => id === FIXTURE_CONFIG.imageTokenIndex).length;
-  expect(imageTokens, 'image tokens in the prompt = reference feature rows').toBe(
-    features.length / H,
-  );
+  const reference = await referenceAnyresLogits(model, params, name, image);
+  const { logits, imageTokens } = reference;
   expect(result.imageTokens).toBe(imageTokens);
-  const embeds = referenceEmbed(FIXTURE_CONFIG, params, ids);
-  let row = 0;
-  ids.forEach((id, position) => {
-    if (id !== FIXTURE_CONFIG.imageTokenIndex) return;
-    embeds.set(features.subarray(row * H, (row + 1) * H), position * H);
-    row++;
-  });
-  const head = 'language_model.model.embed_tokens.weight';
-  const positions = ids.map((_, i) => i);
-  const logits = referenceDecoder(FIXTURE_CONFIG, params, embeds, positions, [], head, 1).logits;
   const levelIds = model.levelTokenIds(QSIT_RECIPE);
   const diff = Math.max(...levelIds.map((id, i) => Math.abs(result.levelLogits[i]! - logits[id]!)));
   // The same photo in the fast mode (single crop), for the gap between the modes.
@@ -121,7 +44,7 @@ async function checkAgainstReference(name: string, image: RawImage) {
   const gap = Math.max(...result.levelLogits.map((v, i) => Math.abs(v - fast.levelLogits[i]!)));
   measured[name] = {
     tokens: imageTokens,
-    images: pixelValues.length / (3 * 384 * 384),
+    images: reference.images,
     maxLevelDiff: diff,
     fastGap: gap,
     scoreGap: Math.abs(result.score - fast.score),

@@ -148,6 +148,11 @@ export interface EvalBrowserOptions {
   model: string;
   browserArgs: string[];
   log: (line: string) => void;
+  /**
+   * Where the page is built and served from (default .cache/eval-dist). Runs that may overlap
+   * (two test files in parallel) each need their own: the model link under it is replaced per run.
+   */
+  outDir?: string;
 }
 
 /** Where a `local:` model's files are: a folder under public/models/, or a path. */
@@ -164,7 +169,7 @@ function localModelDir(name: string): string {
 /** Builds (if needed) and serves the eval page, and opens it in headless Chromium. */
 export async function openEvalBrowser(options: EvalBrowserOptions): Promise<EvalBrowser> {
   const { log } = options;
-  const outDir = resolve('.cache/eval-dist');
+  const outDir = resolve(options.outDir ?? '.cache/eval-dist');
   const started = performance.now();
   if (await buildEvalPage(outDir))
     log(`eval page built in ${((performance.now() - started) / 1000).toFixed(1)} s`);

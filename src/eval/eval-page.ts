@@ -111,6 +111,8 @@ const api: EvalPageApi = {
       return {
         score: result.score,
         probabilities: [...result.probabilities],
+        levelLogits: [...result.levelLogits],
+        levelTokenIds: [...result.levelTokenIds],
         imageMode: result.imageMode,
         imageTokens: result.imageTokens,
         width: bitmap.width,

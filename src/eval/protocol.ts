@@ -35,6 +35,9 @@ export interface EvalScore {
   score: number;
   /** Excellent, Good, Fair, Poor, Bad. */
   probabilities: number[];
+  /** The five level words' raw logits and their token ids (for the browser numerics test). */
+  levelLogits: number[];
+  levelTokenIds: number[];
   imageMode: ImageMode;
   imageTokens: number;
   width: number;
