@@ -249,6 +249,17 @@ export async function runAnyresBench(options: AnyresOptions): Promise<AnyresRepo
           });
         } catch (error) {
           row.problem = error instanceof Error ? error.message.split('\n')[0] : String(error);
+          // After running out of memory the page's client replaced the model worker (its heap is
+          // spent): load the model in the new one, so the rows after this one measure something.
+          await call(page, 'load', {
+            modelId: model!.id,
+            device: 'wasm',
+            precision: options.precision,
+            hangMs: HANG_LIMIT_MS,
+          }).then(
+            () => log('model loaded again after the failure'),
+            (reload: unknown) => log(`could not load the model again: ${String(reload)}`),
+          );
         }
         row.loadAfter = loadAverage();
         await call(page, 'forget', photoId).catch(() => {});
