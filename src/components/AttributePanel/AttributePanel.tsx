@@ -60,51 +60,59 @@ export function AttributePanel({ photoId }: { photoId: string }) {
       )}
       {attributes?.error && <p role="alert">{attributes.error.message}</p>}
       {attributes && attributes.ratings.length > 0 && (
-        <table className="attribute-panel__table">
-          <thead>
-            <tr>
-              <th scope="col">Attribute</th>
-              <th scope="col">Score</th>
-              {LEVELS.map((level) => (
-                <th scope="col" key={level.key}>
-                  {level.label}
-                </th>
-              ))}
-              <th scope="col">Where</th>
-            </tr>
-          </thead>
-          <tbody>
-            {attributes.ratings.map((rating) => {
-              const recipe = ATTRIBUTE_RATINGS.find((r) => r.key === rating.key);
-              return (
-                <tr
-                  key={rating.key}
-                  data-testid="attribute-row"
-                  data-attribute={rating.key}
-                  data-probabilities={JSON.stringify(rating.probabilities)}
-                  data-reused-tokens={rating.reusedTokens}
-                >
-                  <th scope="row">{recipe?.label ?? rating.key}</th>
-                  <td>{rating.score.toFixed(1)}</td>
-                  {rating.probabilities.map((p, i) => (
-                    <td key={LEVELS[i]!.key}>{percent(p)}</td>
-                  ))}
-                  <td>
-                    <button
-                      type="button"
-                      className="attribute-panel__where"
-                      disabled={modelStatus !== 'ready'}
-                      aria-label={`Show on photo: ${recipe?.label ?? rating.key}`}
-                      onClick={() => showOnPhoto(photoId, rating.key)}
-                    >
-                      Show on photo
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        // A narrow column scrolls the table sideways instead of widening the page.
+        <div
+          className="attribute-panel__scroll"
+          role="region"
+          aria-label="Attribute ratings"
+          tabIndex={0}
+        >
+          <table className="attribute-panel__table">
+            <thead>
+              <tr>
+                <th scope="col">Attribute</th>
+                <th scope="col">Score</th>
+                {LEVELS.map((level) => (
+                  <th scope="col" key={level.key}>
+                    {level.label}
+                  </th>
+                ))}
+                <th scope="col">Where</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attributes.ratings.map((rating) => {
+                const recipe = ATTRIBUTE_RATINGS.find((r) => r.key === rating.key);
+                return (
+                  <tr
+                    key={rating.key}
+                    data-testid="attribute-row"
+                    data-attribute={rating.key}
+                    data-probabilities={JSON.stringify(rating.probabilities)}
+                    data-reused-tokens={rating.reusedTokens}
+                  >
+                    <th scope="row">{recipe?.label ?? rating.key}</th>
+                    <td>{rating.score.toFixed(1)}</td>
+                    {rating.probabilities.map((p, i) => (
+                      <td key={LEVELS[i]!.key}>{percent(p)}</td>
+                    ))}
+                    <td>
+                      <button
+                        type="button"
+                        className="attribute-panel__where"
+                        disabled={modelStatus !== 'ready'}
+                        aria-label={`Show on photo: ${recipe?.label ?? rating.key}`}
+                        onClick={() => showOnPhoto(photoId, rating.key)}
+                      >
+                        Show
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {attributes && attributes.checks.length > 0 && (
         <ul className="attribute-panel__checks" aria-label="Yes/no checks">
