@@ -90,6 +90,8 @@ test('a CR3 and a DNG dropped as loose files are shown from their previews', asy
   await page.getByTestId('photo-drop').dispatchEvent('drop', { dataTransfer });
 
   await expect(page.getByTestId('photo-notice')).toHaveText('2 photos');
+  // Both read, as the person sees them before choosing one.
+  await expect(page.getByTestId('work-progress')).toHaveAttribute('data-opened', '2');
   await open(page, RAW_SAMPLES.cr3.file);
   await expect(page.getByTestId('photo-notes')).toContainText(
     "The camera's embedded preview was measured: a 1620 × ",

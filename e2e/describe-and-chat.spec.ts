@@ -292,6 +292,9 @@ test('each photo keeps its own description and chat; switching recomputes nothin
 });
 
 test('the description and a yes/no confidence on WebGPU @webgpu', async ({ page }) => {
+  // Load, score, the stopped attribute pass, a description and an answer on SwiftShader: 2–3
+  // minutes on a quiet 2-core machine, so more than the project's 3.
+  test.setTimeout(360_000);
   // SwiftShader needs about a second per token at the real vocabulary: a few tokens only.
   await openApp(page, { device: 'webgpu', model: 'local:llava-onevision-fixture', maxTokens: '3' });
   await expect(page.getByTestId('model-ready')).toBeVisible({ timeout: 120_000 });

@@ -85,7 +85,9 @@ test('after the download the app asks to keep the model and shows the space it t
   const quota = Number(await usage.getAttribute('data-quota'));
   const estimate = await page.evaluate(() => navigator.storage.estimate());
   expect(used).toBeGreaterThanOrEqual(served.bytes);
-  expect(quota).toBe(estimate.quota);
+  // Chromium derives the quota from the disk's free space, which moves while the test machine
+  // writes; the figure shown is the browser's, read a moment earlier.
+  expect(Math.abs(quota - estimate.quota!) / estimate.quota!).toBeLessThan(0.01);
 
   // A second visit loads from the cache and does not ask again.
   await page.reload();

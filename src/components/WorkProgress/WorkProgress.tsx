@@ -39,25 +39,27 @@ export function WorkProgress() {
         {p.failed > 0 && ` · ${p.failed} could not be opened`}
         {p.restored > 0 && ` · ${p.restored} from an earlier visit`}
       </p>
-      {busy && (
-        <>
-          <progress max={p.total} value={p.done} aria-label="Photos done" />
-          <p className="work-progress__pace">
-            {p.paused
-              ? 'Paused: work under way finishes, and the photo on screen is still worked on.'
-              : p.perMinute !== null
-                ? `${Math.round(p.perMinute)} photos a minute · ${formatTimeLeft(p.timeLeftMs ?? 0)}`
-                : 'Working out the pace…'}{' '}
-            <button
-              type="button"
-              onClick={p.paused ? resumeQueue : pauseQueue}
-              data-testid="queue-toggle"
-            >
-              {p.paused ? 'Resume' : 'Pause'}
-            </button>
-          </p>
-        </>
-      )}
+      {/* The bar and the pace line stay when the work is done, so the photo list below does not
+          jump up under the pointer at the moment the last photo finishes. */}
+      <progress max={p.total} value={p.done} aria-label="Photos done" />
+      <p className="work-progress__pace">
+        {!busy
+          ? 'All done.'
+          : p.paused
+            ? 'Paused: work under way finishes, and the photo on screen is still worked on.'
+            : p.perMinute !== null
+              ? `${Math.round(p.perMinute)} photos a minute · ${formatTimeLeft(p.timeLeftMs ?? 0)}`
+              : 'Working out the pace…'}{' '}
+        {busy && (
+          <button
+            type="button"
+            onClick={p.paused ? resumeQueue : pauseQueue}
+            data-testid="queue-toggle"
+          >
+            {p.paused ? 'Resume' : 'Pause'}
+          </button>
+        )}
+      </p>
       {p.waitingForModel > 0 && usable > 0 && (
         <p className="work-progress__note">
           {p.waitingForModel} waiting for the model; they are scored as soon as it is loaded.
