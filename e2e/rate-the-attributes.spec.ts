@@ -5,8 +5,13 @@
  * says it was continued from a cache; removing a photo frees its cache in the debug view.
  * Fixture model (random weights, real vocabulary) on WASM: the figures are random, the flow real.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { TEST_PHOTOS } from '../scripts/test-photos.ts';
+import sharp from 'sharp';
+import { OPINIONATED_FIXTURE_ID } from '../scripts/model-graphs/fixture-model.ts';
+import { distort, loadRaw, TEST_PHOTOS } from '../scripts/test-photos.ts';
 import { loadModel, openApp, pickPhotos, testPhoto } from './support/app.ts';
 
 /** The turn header, the 729 image tokens and the newline after them. */
@@ -85,4 +90,62 @@ test('the attribute panel fills in after the score from the cached prefix; remov
   await expect.poll(() => cachedPhotoIds(page)).toHaveLength(1);
   const after = await cachedPhotoIds(page);
   expect(before).toContain(after[0]);
+});
+
+test('a sharp photo made very noisy: the model calls it clean, the pixels measure noise, and the panel says both', async ({
+  page,
+}) => {
+  // The photo: a real one at 1280 px with Gaussian noise of σ 20 grey levels (the top of the noise
+  // ladder, which the pixel measure reads as poor on every held-out photo), saved losslessly.
+  const dir = mkdtempSync(join(tmpdir(), 'noisy-'));
+  const clean = await loadRaw(testPhoto(TEST_PHOTOS.landscapeJpeg), 1280);
+  const noisy = await distort(clean, 'noise', 20);
+  const noisyPath = join(dir, 'noisy-landscape.png');
+  await sharp(Buffer.from(noisy.data), {
+    raw: { width: noisy.width, height: noisy.height, channels: 4 },
+  })
+    .removeAlpha()
+    .png()
+    .toFile(noisyPath);
+
+  // The model: the fixture with +30 on the logit of "Excellent", so it rates every attribute
+  // 5 / 5 whatever the photo shows; a real model can be as sure of itself and as wrong.
+  await openApp(page, {
+    device: 'wasm',
+    model: `local:${OPINIONATED_FIXTURE_ID}`,
+    precision: 'fp32',
+    maxTokens: '4',
+  });
+  await loadModel(page);
+  await pickPhotos(page, noisyPath);
+  await expect(page.getByTestId('score-value')).toHaveText('5.00');
+  const panel = page.getByTestId('attribute-panel');
+  await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  const noiseRow = panel.locator('[data-testid="attribute-row"][data-attribute="noise"]');
+  const probabilities = JSON.parse((await noiseRow.getAttribute('data-probabilities')) ?? '[]');
+  expect(probabilities[0]).toBeGreaterThan(0.99);
+
+  // The pixels say the opposite, and the panel keeps both and says so in words.
+  await expect(page.getByTestId('measure-noise')).toHaveAttribute('data-verdict', 'poor');
+  const disagreement = panel.locator(
+    '[data-testid="attribute-disagreement"][data-attribute="noise"]',
+  );
+  await expect(disagreement).toContainText('The model rates noise good (5.0/5');
+  await expect(disagreement).toContainText('but the pixel measure disagrees');
+  await expect(noiseRow).toBeVisible();
+  console.log(`disagreement shown: ${await disagreement.textContent()}`);
+
+  // The same model on the photo without the noise: the pixels agree with it, so no word on noise.
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  await expect(page.getByTestId('photo-canvas')).toHaveAttribute(
+    'aria-label',
+    TEST_PHOTOS.landscapeJpeg,
+  );
+  await expect(page.getByTestId('attribute-panel')).toHaveAttribute('data-status', 'done', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('measure-noise')).not.toHaveAttribute('data-verdict', 'poor');
+  await expect(
+    page.locator('[data-testid="attribute-disagreement"][data-attribute="noise"]'),
+  ).toHaveCount(0);
 });

@@ -9,7 +9,12 @@ import { presetDtypes, type DtypeMap } from '../src/model/precision.ts';
 import { QualityModel } from '../src/model/worker/quality-model.ts';
 import { loadModelParts } from '../src/model/worker/runtime.ts';
 import type { ModelVariant } from './model-graphs/configs.ts';
-import { FIXTURE_MODEL_ID, writeFixtureModel } from './model-graphs/fixture-model.ts';
+import {
+  FIXTURE_MODEL_ID,
+  OPINIONATED_FIXTURE,
+  OPINIONATED_FIXTURE_ID,
+  writeFixtureModel,
+} from './model-graphs/fixture-model.ts';
 import { ensureTestPhotos, PHOTOS_DIR } from './test-photos.ts';
 
 const MODELS = resolve('.cache/models');
@@ -18,6 +23,8 @@ const MODELS = resolve('.cache/models');
 export const FIXTURE_VARIANTS = {
   /** A decoder exported without the optional `num_logits_to_keep` input: every position's logits. */
   'llava-onevision-fixture-all-logits': { decoderNumLogitsToKeep: false },
+  /** The fixture with +30 on the logit of `Excellent`: it rates every photo and attribute 5 / 5. */
+  [OPINIONATED_FIXTURE_ID]: OPINIONATED_FIXTURE,
 } satisfies Record<string, ModelVariant>;
 
 /**

@@ -57,10 +57,23 @@ export interface LlavaOnevisionConfig {
    * it would: the benchmark compares the two.
    */
   decoderNumLogitsToKeep?: boolean;
+  /**
+   * A constant added to the logit of one vocabulary entry (its BPE piece, e.g. `Excellent`) after
+   * the LM head: a model with a known opinion, so a journey can show what the app does when the
+   * model and the pixels disagree. The real architecture has no such term; only test variants set
+   * it, and the model folder's config says so (`fixture_logit_bias`).
+   */
+  decoderLogitBias?: { piece: string; value: number };
 }
 
-/** Config switches a variant of a model may change (the benchmark's decoder without num_logits_to_keep). */
-export type ModelVariant = Pick<LlavaOnevisionConfig, 'decoderNumLogitsToKeep'>;
+/**
+ * Config switches a variant of a model may change: the benchmark's decoder without
+ * num_logits_to_keep, and the opinionated test decoder.
+ */
+export type ModelVariant = Pick<
+  LlavaOnevisionConfig,
+  'decoderNumLogitsToKeep' | 'decoderLogitBias'
+>;
 
 /** Derived sizes, checked once so builders can trust them. */
 export function derived(config: LlavaOnevisionConfig): {

@@ -14,10 +14,12 @@
  *   the LM head; 0 keeps all (Slice start -0 = 0). Left out when the config says
  *   `decoderNumLogitsToKeep: false` (every position's logits, always).
  * - LM head: tied to the token embedding in the checkpoint; the graph carries its own copy.
+ * - `decoderLogitBias` (test variants only): a constant added to one entry's logit after the head.
  */
 import type { LlavaOnevisionConfig } from './configs.ts';
 import { derived } from './configs.ts';
 import { linear, mergeHeads, rmsNorm, silu, splitHeads, type BuildContext } from './layers.ts';
+import { vocabularyId } from './model-files.ts';
 import { DataType } from './onnx-writer.ts';
 
 const PREFIX = 'language_model.model';
@@ -198,7 +200,21 @@ export function decoderGraph(ctx: BuildContext, config: LlavaOnevisionConfig): v
       false,
       `${PREFIX}.embed_tokens.weight`,
     );
-    g.op('Identity', [logits], {}, { outputs: ['logits'] });
+    const bias = config.decoderLogitBias;
+    if (!bias) {
+      g.op('Identity', [logits], {}, { outputs: ['logits'] });
+      return;
+    }
+    const added = new Float32Array(text.vocab);
+    added[vocabularyId(bias.piece)] = bias.value;
+    g.op(
+      'Add',
+      [logits, g.floatInitializer('fixture_logit_bias', [text.vocab], added)],
+      {},
+      {
+        outputs: ['logits'],
+      },
+    );
   });
   g.output('logits', ft, ['batch_size', 'logits_sequence_length', text.vocab]);
 }

