@@ -78,18 +78,34 @@ export function referencePixelValues(
   const plane = tile * tile;
   const images = referenceImages(picture, geometry);
   const pixelValues = new Float32Array(images.length * 3 * plane);
-  const { rescaleFactor, mean, std } = normalisation;
-  images.forEach((rgb, i) => {
-    for (let c = 0; c < 3; c++) {
-      const offset = (i * 3 + c) * plane;
-      // Rescaled in float64 then stored as float32, as the processor does; normalised in float32.
-      const m = Math.fround(mean[c]!);
-      const s = Math.fround(std[c]!);
-      for (let p = 0; p < plane; p++) {
-        const rescaled = Math.fround(rgb[p * 3 + c]! * rescaleFactor);
-        pixelValues[offset + p] = Math.fround(Math.fround(rescaled - m) / s);
-      }
-    }
-  });
+  images.forEach((rgb, i) =>
+    normalisePlanes(rgb, 3, plane, normalisation, pixelValues, i * 3 * plane),
+  );
   return { pixelValues, layout };
+}
+
+/**
+ * One image's interleaved 8-bit values (`channels` per pixel: RGB or RGBA, alpha dropped) as the
+ * processor's channels-first pixel_values: rescaled in float64 then stored as float32, as the
+ * processor does, and normalised in float32. Written into `out` from `offset` (a new array when
+ * none is given).
+ */
+export function normalisePlanes(
+  values: ArrayLike<number>,
+  channels: number,
+  pixels: number,
+  { rescaleFactor, mean, std }: PixelNormalisation,
+  out = new Float32Array(3 * pixels),
+  offset = 0,
+): Float32Array {
+  for (let c = 0; c < 3; c++) {
+    const m = Math.fround(mean[c]!);
+    const s = Math.fround(std[c]!);
+    const plane = offset + c * pixels;
+    for (let p = 0; p < pixels; p++) {
+      const rescaled = Math.fround(values[p * channels + c]! * rescaleFactor);
+      out[plane + p] = Math.fround(Math.fround(rescaled - m) / s);
+    }
+  }
+  return out;
 }

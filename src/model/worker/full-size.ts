@@ -13,7 +13,8 @@ import type { ImageMode } from '../image-mode.ts';
 import { rawKindOfBytes, rawKindOfName } from '../../pixels/worker/raw-preview.ts';
 import { PhotoRefusal, sniffPhoto } from '../../pixels/worker/sniff.ts';
 import { decodeTiff } from '../../pixels/worker/tiff.ts';
-import { bitmapToRawImage } from './image.ts';
+import { bitmapToRawImage, fastModePicture } from './image.ts';
+import type { FastInput } from './runtime.ts';
 
 /**
  * Above this many pixels the original is not decoded again (the pixels worker's own limit for a
@@ -68,8 +69,8 @@ export async function decodeOriginal(file: Blob): Promise<ImageBitmap | null> {
 }
 
 /**
- * The picture the model encodes a photo from. The fast mode draws the working copy (at most
- * 1024 px). The reference mode decodes the original when it is larger than the working copy (a
+ * The picture the model encodes a photo from. The fast mode draws the working copy at the
+ * processor's input size (fastModePicture). The reference mode decodes the original when it is larger than the working copy (a
  * photo over 2048 px), else draws the working copy, which then holds the original's pixels.
  * The caller still owns (and closes) `workingCopy`.
  */
@@ -77,8 +78,9 @@ export async function pictureForModel(
   workingCopy: ImageBitmap,
   original: Blob | undefined,
   mode: ImageMode,
+  fastInput: FastInput | null,
 ): Promise<RawImage> {
-  if (mode !== 'reference') return bitmapToRawImage(workingCopy);
+  if (mode !== 'reference') return fastModePicture(workingCopy, fastInput);
   const workingSide = Math.max(workingCopy.width, workingCopy.height);
   if (original) {
     const head = new Uint8Array(await original.slice(0, 1 << 18).arrayBuffer());

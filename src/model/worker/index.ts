@@ -14,7 +14,7 @@ import { comparePhotos, forgetPairsOf } from './compare.ts';
 import { generateText } from './generation.ts';
 import { locateRegion } from './grounding.ts';
 import { pictureForModel } from './full-size.ts';
-import { bitmapToRawImage } from './image.ts';
+import { bitmapToRawImage, fastModePicture } from './image.ts';
 import { QualityModel } from './quality-model.ts';
 import { scoreRegions } from './quality-map.ts';
 import {
@@ -242,19 +242,22 @@ function requireModel(): QualityModel {
 }
 
 /**
- * What the model encodes a photo from: the fast mode draws the working copy at most 1024 px; the
- * reference mode the photo at full size, decoded again from its file (full-size.ts).
+ * What the model encodes a photo from: the fast mode draws the working copy straight at the
+ * processor's input size; the reference mode the photo at full size, decoded again from its file
+ * (full-size.ts).
  */
 function picture(model: QualityModel, image: ImageBitmap, original: Blob | undefined) {
-  return pictureForModel(image, original, model.imageMode);
+  return pictureForModel(image, original, model.imageMode, model.parts.fastInput);
 }
 
 /**
  * Compare's pictures are drawn from the working copies (it is handed no files): the reference
- * mode at the copy's size, the fast mode at most 1024 px.
+ * mode at the copy's size, the fast mode at the processor's input size.
  */
-function inputSide(model: QualityModel): number | undefined {
-  return model.imageMode === 'reference' ? Infinity : undefined;
+function comparePicture(model: QualityModel, bitmap: ImageBitmap): RawImage {
+  return model.imageMode === 'reference'
+    ? bitmapToRawImage(bitmap, Infinity)
+    : fastModePicture(bitmap, model.parts.fastInput);
 }
 
 scope.onmessage = (event: MessageEvent<ModelRequest>) => {
@@ -456,7 +459,7 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
             }
             const toImage = (i: 0 | 1): RawImage | null => {
               const bitmap = request.images?.[i];
-              return held[i] || !bitmap ? null : bitmapToRawImage(bitmap, inputSide(model));
+              return held[i] || !bitmap ? null : comparePicture(model, bitmap);
             };
             const images: [RawImage | null, RawImage | null] = [toImage(0), toImage(1)];
             request.images?.forEach((bitmap) => bitmap.close());

@@ -2,14 +2,18 @@
  * The app's own scoring path (QualityModel + loadModelParts) in Node, on the fixture model and real
  * photographs: what the browser runs, minus the worker and canvas.
  */
+import { join } from 'node:path';
+import { RawImage, type Tensor } from '@huggingface/transformers';
+import sharp from 'sharp';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { loadFixtureQualityModel, photoPixels as photo } from '../../../scripts/node-model.ts';
-import { TEST_PHOTOS } from '../../../scripts/test-photos.ts';
+import { PHOTOS_DIR, TEST_PHOTOS } from '../../../scripts/test-photos.ts';
 import { FIXTURE_MODEL_ID } from '../../../scripts/model-graphs/fixture-model.ts';
 import { presetDtypes } from '../precision.ts';
 import { QALIGN_RECIPE, QSIT_RECIPE } from '../recipes.ts';
 import { QualityModel } from './quality-model.ts';
-import { loadModelParts } from './runtime.ts';
+import { normalisePlanes } from '../reference-image.ts';
+import { fastInputOf, loadModelParts } from './runtime.ts';
 
 let model: QualityModel;
 
@@ -115,6 +119,53 @@ describe('QualityModel on the fixture', () => {
     const a = await model.score('logits-to-keep', null, QSIT_RECIPE);
     const b = await without.score('logits-to-keep', null, QSIT_RECIPE);
     expect(b.score).toBeCloseTo(a.score, 5);
+  });
+});
+
+describe('the fast mode drawn at the processor size', () => {
+  /** The photo at 384 × 384 as RGBA, as the worker's canvas hands it over (sharp resizes here). */
+  async function atInputSize(): Promise<RawImage> {
+    const { data, info } = await sharp(join(PHOTOS_DIR, TEST_PHOTOS.landscapeJpeg))
+      .resize(384, 384, { fit: 'fill' })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return new RawImage(new Uint8ClampedArray(data), info.width, info.height, 4);
+  }
+
+  it("reads the processor's size and normalisation from its config, and declines a cropping one", () => {
+    expect(model.parts.fastInput).toEqual({
+      width: 384,
+      height: 384,
+      normalisation: { rescaleFactor: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+    });
+    const config = { size: { height: 384, width: 384 }, image_mean: [0.5, 0.5, 0.5] };
+    expect(fastInputOf({ ...config, do_center_crop: true, crop_size: { height: 336 } })).toBeNull();
+    expect(fastInputOf({ ...config, do_normalize: false })).toBeNull();
+    expect(fastInputOf({ size: { shortest_edge: 384 } })).toBeNull();
+  });
+
+  it('normalises a picture at that size exactly as the processor does, and scores it the same', async () => {
+    const image = await atInputSize();
+    // Ours first: the processor turns its RawImage to RGB in place.
+    const ours = normalisePlanes(image.data, 4, 384 * 384, model.parts.fastInput!.normalisation);
+    const { pixel_values } = (await model.parts.processor.image_processor!(
+      await atInputSize(),
+    )) as {
+      pixel_values: Tensor;
+    };
+    expect(pixel_values.dims).toEqual([1, 3, 384, 384]);
+    expect(Buffer.compare(Buffer.from(ours), Buffer.from(pixel_values.data as Float32Array))).toBe(
+      0,
+    );
+
+    // The same picture through the processor (fastInput off) gives the same level logits.
+    const viaProcessor = new QualityModel({ ...model.parts, fastInput: null });
+    const fast = await model.score('fast-384', await atInputSize(), QSIT_RECIPE);
+    const plain = await viaProcessor.score('plain-384', await atInputSize(), QSIT_RECIPE);
+    model.forget('fast-384');
+    viaProcessor.forget('plain-384');
+    for (let i = 0; i < 5; i++) expect(fast.levelLogits[i]).toBe(plain.levelLogits[i]);
   });
 });
 

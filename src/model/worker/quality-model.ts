@@ -14,7 +14,7 @@ import {
 import { packImageFeatures } from '../anyres.ts';
 import type { ImageMode } from '../image-mode.ts';
 import type { AnyresTiling, ScoreResult } from '../protocol.ts';
-import { referencePixelValues } from '../reference-image.ts';
+import { normalisePlanes, referencePixelValues } from '../reference-image.ts';
 import { imageTokenCount } from '../processor-config.ts';
 import type { ScoringRecipe } from '../recipes.ts';
 import { scoreFromLevelLogits } from '../scoring.ts';
@@ -157,9 +157,7 @@ export class QualityModel {
   private async encodeImage(image: RawImage, mode: ImageMode): Promise<EncodedPhoto> {
     if (mode === 'reference') return this.encodeReference(image);
     const started = performance.now();
-    const { pixel_values } = (await this.parts.processor.image_processor!(image)) as {
-      pixel_values: Tensor;
-    };
+    const pixel_values = await this.fastPixelValues(image);
     const pixels = this.parts.pixelType === 'float16' ? toFloat16(pixel_values) : pixel_values;
     const features = await this.internals.encode_image({ pixel_values: pixels });
     const [, , height = 0, width = 0] = pixel_values.dims;
@@ -177,6 +175,29 @@ export class QualityModel {
       encodeMs: performance.now() - started,
       mode: 'fast',
     };
+  }
+
+  /**
+   * The fast mode's pixel_values. A picture already drawn at the processor's size (what the worker
+   * draws) is only rescaled and normalised here, exactly as the processor would, without its
+   * copies; any other picture goes through the processor, which resizes it first.
+   */
+  private async fastPixelValues(image: RawImage): Promise<Tensor> {
+    const input = this.parts.fastInput;
+    if (
+      input &&
+      image.width === input.width &&
+      image.height === input.height &&
+      (image.channels === 3 || image.channels === 4)
+    ) {
+      const pixels = image.width * image.height;
+      const values = normalisePlanes(image.data, image.channels, pixels, input.normalisation);
+      return new Tensor('float32', values, [1, 3, image.height, image.width]);
+    }
+    const { pixel_values } = (await this.parts.processor.image_processor!(image)) as {
+      pixel_values: Tensor;
+    };
+    return pixel_values;
   }
 
   /**

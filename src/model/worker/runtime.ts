@@ -222,10 +222,19 @@ export interface LoadedParts {
   hasNumLogitsToKeep: boolean;
   /** Element type the vision encoder wants for pixel_values. */
   pixelType: string;
+  /** The size the fast image mode draws photos at, and their normalisation (fastInputOf). */
+  fastInput: FastInput | null;
   /** What the reference (anyres) image mode needs; null when this model folder lacks it. */
   reference: ReferenceParts | null;
   /** Why the reference image mode cannot run with this model (null when it can). */
   referenceProblem: string | null;
+}
+
+/** The processor's input size for the fast mode and the normalisation it applies. */
+export interface FastInput {
+  width: number;
+  height: number;
+  normalisation: PixelNormalisation;
 }
 
 /** The model's anyres geometry, image_newline and pixel normalisation. */
@@ -267,9 +276,6 @@ async function referenceParts(
   if (text === null) {
     return `This model folder has no ${IMAGE_NEWLINE_FILE}; convert the checkpoint with npm run convert to get it.`;
   }
-  const mean = processorConfig.image_mean as number[] | undefined;
-  const std = processorConfig.image_std as number[] | undefined;
-  const rescale = processorConfig.rescale_factor as number | undefined;
   return {
     geometry: {
       tileSize,
@@ -278,15 +284,45 @@ async function referenceParts(
       maxTiles: maxTilesOf(config.vision_aspect_ratio),
     },
     imageNewline: parseImageNewline(text, hidden),
-    normalisation:
-      mean?.length === 3 && std?.length === 3
-        ? {
-            rescaleFactor: rescale ?? 1 / 255,
-            mean: [mean[0]!, mean[1]!, mean[2]!],
-            std: [std[0]!, std[1]!, std[2]!],
-          }
-        : SIGLIP_NORMALISATION,
+    normalisation: processorNormalisation(processorConfig),
   };
+}
+
+/** The image processor's rescale and normalisation (SigLIP's where the config names none). */
+function processorNormalisation(processorConfig: Record<string, unknown>): PixelNormalisation {
+  const mean = processorConfig.image_mean as number[] | undefined;
+  const std = processorConfig.image_std as number[] | undefined;
+  const rescale = processorConfig.rescale_factor as number | undefined;
+  return mean?.length === 3 && std?.length === 3
+    ? {
+        rescaleFactor: rescale ?? 1 / 255,
+        mean: [mean[0]!, mean[1]!, mean[2]!],
+        std: [std[0]!, std[1]!, std[2]!],
+      }
+    : SIGLIP_NORMALISATION;
+}
+
+/**
+ * The fast image mode's input when the image processor does nothing to a picture already at its
+ * size but rescale and normalise (LLaVA-OneVision's single crop: resize to size × size, aspect not
+ * kept): the worker then draws the photo straight at that size and normalises it itself, instead
+ * of drawing it at 1024 px for the processor to resize again. Null (the processor does it all)
+ * for a processor that crops, keeps the aspect or skips a step.
+ */
+export function fastInputOf(processorConfig: Record<string, unknown>): FastInput | null {
+  const size = processorConfig.size as { height?: unknown; width?: unknown } | undefined;
+  const { height, width } = size ?? {};
+  const plain =
+    processorConfig.do_resize !== false &&
+    processorConfig.do_rescale !== false &&
+    processorConfig.do_normalize !== false &&
+    !processorConfig.do_center_crop &&
+    !processorConfig.crop_size &&
+    typeof height === 'number' &&
+    typeof width === 'number' &&
+    height > 0 &&
+    width > 0;
+  return plain ? { width, height, normalisation: processorNormalisation(processorConfig) } : null;
 }
 
 /**
@@ -414,5 +450,6 @@ export async function loadModelParts(
     hasNumLogitsToKeep:
       sessions.decoder_model_merged?.inputNames.includes('num_logits_to_keep') ?? false,
     pixelType: findInfo(sessions.vision_encoder?.inputMetadata, 'pixel_values')?.type ?? 'float32',
+    fastInput: fastInputOf(imageProcessorConfig),
   };
 }
