@@ -22,6 +22,9 @@ import {
 } from './support/app.ts';
 import { crash, injectFault, isGone, workerNamed } from './support/faults.ts';
 
+/** Seconds since `from` (performance.now()), for the recovery figures each journey prints. */
+const since = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
+
 test('the model worker crashing mid-score: the model is loaded again and the photo scored', async ({
   page,
 }) => {
@@ -31,11 +34,16 @@ test('the model worker crashing mid-score: the model is loaded again and the pho
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg), testPhoto(TEST_PHOTOS.png));
   await expect(page.getByTestId('score-card')).toHaveAttribute('aria-busy', 'true');
   await crash(model);
+  const crashed = performance.now();
 
   await expect(page.getByTestId('model-notice')).toContainText('loaded again');
   await expect(page.getByTestId('model-ready')).toBeVisible();
+  const reloaded = since(crashed);
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
   await expect(page.getByTestId('work-progress')).toHaveAttribute('data-scored', '2');
+  console.log(
+    `model worker crash mid-score: model loaded again ${reloaded} s after the crash, both photos scored after ${since(crashed)} s`,
+  );
   // The crashed worker was replaced, not reused.
   await expect.poll(() => isGone(model)).toBe('gone');
 });
@@ -50,10 +58,15 @@ test('the model worker crashing mid-description: the description says so and can
   await expect(description).toHaveAttribute('data-status', 'streaming');
   await expect(page.getByTestId('description-text')).not.toBeEmpty();
   await crash(await workerNamed(page, 'model'));
+  const crashed = performance.now();
 
   await expect(description).toHaveAttribute('data-status', 'failed');
   await expect(description).toContainText('model worker stopped');
+  const told = since(crashed);
   await expect(page.getByTestId('model-ready')).toBeVisible();
+  console.log(
+    `model worker crash mid-description: marked failed after ${told} s, model ready again after ${since(crashed)} s`,
+  );
   // The score is kept; the description is written again on request.
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
   await description.getByRole('button', { name: 'Regenerate' }).click();
@@ -72,12 +85,16 @@ test('the pixels worker crashing mid-decode: the photo is read again and nothing
   await pickPhotos(page, testPhoto(TEST_PHOTOS.jpeg24mp));
   await expect(page.getByText('Reading the photo…')).toBeVisible();
   await crash(pixels);
+  const crashed = performance.now();
 
   await expect(page.getByTestId('photo-canvas')).toHaveAttribute(
     'aria-label',
     TEST_PHOTOS.jpeg24mp,
   );
   await expect(page.getByTestId('measure-exposure')).toBeVisible();
+  console.log(
+    `pixels worker crash mid-decode: the 24 MP photo read again and measured ${since(crashed)} s after the crash`,
+  );
   await expect(page.getByTestId('photo-error')).toHaveCount(0);
   await expect(page.getByTestId('strip-item')).toHaveCount(2);
   // The first photo is still there and still measured.
@@ -98,6 +115,7 @@ test('the model worker hanging mid-score: it is replaced, the model loaded again
   // The first score the worker starts never returns: its thread loops forever.
   expect(await injectFault(model, { request: 'score', after: 'started', then: 'busy' })).toBe(true);
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg), testPhoto(TEST_PHOTOS.png));
+  const picked = performance.now();
   await expect(page.getByTestId('score-card')).toHaveAttribute('aria-busy', 'true');
 
   await expect(page.getByTestId('model-notice')).toContainText(
@@ -106,9 +124,37 @@ test('the model worker hanging mid-score: it is replaced, the model loaded again
   await expect(page.getByTestId('model-ready')).toBeVisible();
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
   await expect(page.getByTestId('work-progress')).toHaveAttribute('data-scored', '2');
+  console.log(
+    `model worker hung mid-score (hang limit ${HANG_SECONDS} s): both photos scored ${since(picked)} s after they were added`,
+  );
   // Nothing else was lost: the photo's measures are still there, and the stuck worker is gone.
   await expect(page.getByTestId('measure-exposure')).toBeVisible();
   await expect.poll(() => isGone(model)).toBe('gone');
+});
+
+test('the model worker stuck while idle: the next score finds it silent, replaces it, and the photo is scored', async ({
+  page,
+}) => {
+  await openApp(page, { device: 'wasm', maxTokens: '4', hang: HANG_SECONDS });
+  await loadModel(page);
+  const model = await workerNamed(page, 'model');
+  // Between calls, with nothing asked of it, the worker's thread starts looping forever.
+  await model.evaluate(() => {
+    setTimeout(() => {
+      for (;;);
+    }, 0);
+  });
+  await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  const picked = performance.now();
+
+  await expect(page.getByTestId('model-notice')).toContainText(
+    'The model worker stopped (it did not answer for 20 s). It was loaded again by itself.',
+  );
+  await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
+  await expect.poll(() => isGone(model)).toBe('gone');
+  console.log(
+    `model worker stuck while idle (hang limit ${HANG_SECONDS} s): found by the next score, replaced, photo scored ${since(picked)} s after it was added`,
+  );
 });
 
 test('the model worker hanging mid-description: the description says so and can be written again', async ({
@@ -123,9 +169,13 @@ test('the model worker hanging mid-description: the description says so and can 
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
   const description = page.getByTestId('description');
   await expect(page.getByTestId('description-text')).not.toBeEmpty();
+  const silent = performance.now();
 
   await expect(description).toHaveAttribute('data-status', 'failed');
   await expect(description).toContainText('The model worker stopped (it did not answer for 20 s).');
+  console.log(
+    `model worker silent mid-description (hang limit ${HANG_SECONDS} s): marked failed ${since(silent)} s after its first words`,
+  );
   await expect(page.getByTestId('model-ready')).toBeVisible();
   await expect.poll(() => isGone(model)).toBe('gone');
   // The score is kept; the description is written again on request, by the fresh worker.
@@ -152,6 +202,7 @@ test('a photo whose scoring crashes the model worker twice is marked failed; the
   await loadModel(page);
   await expect.poll(() => armed).toBe(1);
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg), testPhoto(TEST_PHOTOS.png));
+  const picked = performance.now();
 
   // The photo on screen is scored first: its score crashes the worker, and again after the reload.
   const card = page.getByTestId('score-card');
@@ -164,6 +215,9 @@ test('a photo whose scoring crashes the model worker twice is marked failed; the
   expect(armed).toBe(2);
   // The third worker scores the other photo.
   await expect(page.getByTestId('work-progress')).toHaveAttribute('data-scored', '1');
+  console.log(
+    `a photo crashing the model worker twice: marked failed, the other scored ${since(picked)} s after both were added (3 workers)`,
+  );
   await expect(page.getByTestId('model-ready')).toBeVisible();
   await page.getByTestId('strip-item').nth(1).getByRole('button').first().click();
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
@@ -186,6 +240,7 @@ for (const percent of [30, 95]) {
     await resetHubLog();
     await openApp(page, { device: 'wasm', maxTokens: '4', model: repo });
     await startDownload(page);
+    const began = performance.now();
     await expect(page.getByTestId('model-ready')).toBeVisible();
     // WASM loads the q8 files: three ONNX files, each cut once and continued once.
     const files = readdirSync(FIXTURE_ONNX).filter((f) => f.endsWith('_quantized.onnx'));
@@ -234,6 +289,9 @@ for (const percent of [30, 95]) {
       return entries;
     });
     expect(cached).toEqual(onDisk);
+    console.log(
+      `download cut at ${percent} %: ${files.length} files continued by Range request, model ready ${since(began)} s after the download began`,
+    );
     // And the model that was loaded scores.
     await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
     await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/);
@@ -259,6 +317,7 @@ test('the GPU device lost mid-score: the app says so, loads the model on a new d
     };
   });
   await pickPhotos(page, testPhoto(TEST_PHOTOS.landscapeJpeg));
+  const picked = performance.now();
 
   await expect(page.getByTestId('model-notice')).toContainText(
     'The GPU device running the model was lost (destroyed',
@@ -272,4 +331,7 @@ test('the GPU device lost mid-score: the app says so, loads the model on a new d
   await expect(page.getByTestId('score-value')).toHaveText(/^[1-5]\.\d\d$/, { timeout: 120_000 });
   await expect(page.getByTestId('score-meta')).toContainText('WebGPU');
   await expect.poll(() => isGone(model)).toBe('gone');
+  console.log(
+    `GPU device lost mid-score: reloaded on a new device and scored ${since(picked)} s after the photo was added`,
+  );
 });

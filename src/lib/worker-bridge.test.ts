@@ -27,6 +27,8 @@ class FakeWorker implements WorkerPort {
   private onCrash: (message: string) => void = () => {};
   private queue: Promise<void> = Promise.resolve();
   private readonly cancelled = new Set<number>();
+  /** Stuck between calls: takes messages and never runs or answers them. */
+  frozen = false;
 
   constructor() {
     FakeWorker.started.push(this);
@@ -44,6 +46,7 @@ class FakeWorker implements WorkerPort {
   post(message: unknown) {
     const request = message as Req;
     this.received.push(request);
+    if (this.frozen) return;
     if (request.type === 'cancel') {
       this.cancelled.add(request.id);
       return;
@@ -160,6 +163,48 @@ describe('WorkerBridge', () => {
     expect(FakeWorker.started).toHaveLength(2);
     expect(FakeWorker.started[0]!.terminated).toBe(true);
     expect(onRestart).toHaveBeenCalledTimes(1);
+  });
+
+  it('a worker stuck while idle is found by the next call, replaced, and the call runs on the new one', async () => {
+    vi.useFakeTimers();
+    try {
+      const onRestart = vi.fn();
+      const b = bridge(onRestart);
+      const first = work(b, 'slow:1', { hangMs: 1000 });
+      await vi.advanceTimersByTimeAsync(10);
+      await expect(first).resolves.toMatchObject({ type: 'done' });
+      FakeWorker.started[0]!.frozen = true;
+      await vi.advanceTimersByTimeAsync(5000);
+      const next = work(b, 'slow:1', { hangMs: 1000 });
+      await vi.advanceTimersByTimeAsync(999);
+      expect(FakeWorker.started).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(20);
+      await expect(next).resolves.toMatchObject({ type: 'done', job: 'slow:1' });
+      expect(FakeWorker.started).toHaveLength(2);
+      expect(FakeWorker.started[0]!.terminated).toBe(true);
+      expect(onRestart).toHaveBeenCalledWith(
+        expect.objectContaining({ kind: 'crashed', message: 'crashed: it did not answer for 1 s' }),
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a call queued behind a long one is not taken for a stuck worker', async () => {
+    vi.useFakeTimers();
+    try {
+      const onRestart = vi.fn();
+      const b = bridge(onRestart);
+      // 'tick' reports every 10 ms for 50 ms; the queued call waits longer than its 30 ms limit.
+      const long = work(b, 'tick', { hangMs: 30 });
+      const queued = work(b, 'slow:1', { hangMs: 30 });
+      await vi.advanceTimersByTimeAsync(200);
+      await expect(Promise.all([long, queued])).resolves.toHaveLength(2);
+      expect(onRestart).not.toHaveBeenCalled();
+      expect(FakeWorker.started).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a crash fails the running call, re-sends the queued ones, and retries a call marked safe once', async () => {

@@ -6,7 +6,8 @@
  * the caller: hang timeouts that count from when the worker *starts* a call (the worker says
  * `{ type: 'started', id }`), cancellation messages, and surviving a crashed or hung worker. When a
  * worker dies, only the calls it was running fail (a call marked `retry` runs once more); calls it
- * had not started are sent again, rebuilt, to a fresh worker.
+ * had not started are sent again, rebuilt, to a fresh worker. A worker stuck while idle (a call
+ * sent, none started, not a word from it for the hang limit) is replaced the same way.
  */
 
 /** Why a call ended without a result. */
@@ -66,7 +67,10 @@ export interface CallOptions<Req, Ev> {
   /** Builds the request; called again for each attempt (transferred buffers cannot be re-sent). */
   prepare: (id: number) => Prepared<Req> | Promise<Prepared<Req>>;
   signal?: AbortSignal;
-  /** Longest silence from the worker once it has started the call (each progress event renews it). */
+  /**
+   * Longest silence from the worker once it has started the call (each progress event renews it);
+   * also the longest a sent call may wait unstarted while the worker runs nothing and says nothing.
+   */
   hangMs?: number;
   /** The sentence a hung call fails with. */
   hangMessage?: string;
@@ -113,6 +117,8 @@ export class WorkerBridge<Req extends Message, Ev extends Message> {
   private readonly pending = new Map<number, Pending<Req, Ev>>();
   /** How many workers were started (tests and the debug view read it). */
   restarts = -1;
+  /** When the current worker last sent anything (Date.now()), or was started. */
+  private lastHeard = 0;
 
   constructor(private readonly options: BridgeOptions<Req, Ev>) {}
 
@@ -125,9 +131,12 @@ export class WorkerBridge<Req extends Message, Ev extends Message> {
     if (this.port) return this.port;
     const port = this.options.create();
     this.restarts += 1;
+    this.lastHeard = Date.now();
     port.listen(
       (data) => {
-        if (this.port === port) this.receive(data as Ev);
+        if (this.port !== port) return;
+        this.lastHeard = Date.now();
+        this.receive(data as Ev);
       },
       (detail) => {
         if (this.port === port)
@@ -220,6 +229,29 @@ export class WorkerBridge<Req extends Message, Ev extends Message> {
       return;
     }
     this.ensurePort().post(prepared.message, prepared.transfer ?? []);
+    this.watchUnstarted(call);
+  }
+
+  /**
+   * A sent call the worker has not started: while another call runs, that call's own hang timer
+   * watches the worker; with none running, a worker that has said nothing for the hang limit is
+   * stuck (a loop between calls, say), so it is replaced and this call sent to the fresh one.
+   */
+  private watchUnstarted(call: Pending<Req, Ev>, delay = call.options.hangMs) {
+    const { hangMs } = call.options;
+    if (!hangMs || delay === undefined) return;
+    this.clearTimer(call);
+    call.timer = setTimeout(() => {
+      if (this.pending.get(call.id) !== call || call.started) return;
+      const silentFor = Date.now() - this.lastHeard;
+      const busy = [...this.pending.values()].some((c) => c.started);
+      if (busy || silentFor < hangMs) {
+        this.watchUnstarted(call, busy ? hangMs : hangMs - silentFor);
+        return;
+      }
+      const silent = `it did not answer for ${Math.round(hangMs / 1000)} s`;
+      this.restart(new BridgeError('crashed', this.options.crashMessage(silent)));
+    }, delay);
   }
 
   private finish(call: Pending<Req, Ev>) {
