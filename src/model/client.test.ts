@@ -73,3 +73,64 @@ describe('ModelClient after a run that ran out of memory', () => {
     expect(workers[0]!.terminated).toBe(false);
   });
 });
+
+/**
+ * A fake model worker that has not encoded any photo: a call without pixels is answered
+ * 'needs-image', one with pixels is answered as the real worker would.
+ */
+class ForgetfulWorker implements WorkerPort {
+  received: ModelRequest[] = [];
+  transferred: unknown[][] = [];
+  private onMessage: (data: unknown) => void = () => {};
+  listen(onMessage: (data: unknown) => void) {
+    this.onMessage = onMessage;
+  }
+  terminate() {}
+  post(message: unknown, transfer: Transferable[]) {
+    const request = message as ModelRequest;
+    this.received.push(request);
+    this.transferred.push(transfer);
+    if (request.type !== 'compare') return;
+    const reply = (event: unknown) => setTimeout(() => this.onMessage(event), 1);
+    reply({ type: 'started', id: request.id });
+    if (!request.images) reply({ type: 'needs-image', id: request.id });
+    else reply({ type: 'compared', id: request.id, result: { preference: 0.5 } });
+  }
+}
+
+describe('ModelClient calls that carry photos', () => {
+  it('asks without pixels first, then sends both bitmaps moved, not copied, when the worker needs them', async () => {
+    const worker = new ForgetfulWorker();
+    const client = new ModelClient(() => {}, { createWorker: () => worker });
+    const bitmaps = ['first', 'second'].map((name) => ({ name, close: () => {} }));
+    const source = (i: number) => async () => bitmaps[i] as unknown as ImageBitmap;
+    const result = await client.compare(
+      { photoIds: ['a', 'b'] } as never,
+      [source(0), source(1)],
+      () => {},
+    );
+    expect(result).toEqual({ preference: 0.5 });
+    expect(worker.received.map((r) => r.type === 'compare' && r.images)).toEqual([
+      undefined,
+      bitmaps,
+    ]);
+    expect(worker.transferred).toEqual([[], bitmaps]);
+  });
+
+  it('closes the bitmaps of a request that is never sent', async () => {
+    const worker = new ForgetfulWorker();
+    const client = new ModelClient(() => {}, { createWorker: () => worker });
+    const controller = new AbortController();
+    let closed = 0;
+    const source = async () => {
+      controller.abort(); // cancelled while the pixels were being made
+      return { close: () => (closed += 1) } as unknown as ImageBitmap;
+    };
+    const outcome = await client
+      .score('a', source, {} as never, controller.signal)
+      .catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(Error);
+    expect(closed).toBe(1);
+    expect(worker.received).toHaveLength(0);
+  });
+});

@@ -250,6 +250,44 @@ export class ModelClient implements ModelService {
     }
   }
 
+  /**
+   * A call that carries photos: `build` makes the request from their bitmaps, which move to the
+   * worker (or are closed when the request is never sent). With `askWithout` the call goes first
+   * without pixels, as the worker has usually encoded the photos already, and again with them only
+   * when the worker answers 'needs-image'.
+   */
+  private async imageCall<T extends ModelEvent['type']>(
+    type: T,
+    images: readonly ImageSource[],
+    build: (id: number, bitmaps: ImageBitmap[] | undefined) => ModelRequest,
+    options: {
+      signal?: AbortSignal;
+      askWithout?: boolean;
+      onProgress?: (event: ModelEvent) => void;
+    },
+  ): Promise<Extract<ModelEvent, { type: T }>> {
+    const run = (withImages: boolean) =>
+      this.bridge.call({
+        prepare: async (id) => {
+          const bitmaps: ImageBitmap[] | undefined = withImages ? [] : undefined;
+          for (const image of withImages ? images : []) bitmaps!.push(await image());
+          return { message: build(id, bitmaps), transfer: bitmaps ?? [] };
+        },
+        discard: ({ transfer }) => transfer?.forEach((bitmap) => (bitmap as ImageBitmap).close()),
+        signal: options.signal,
+        hangMs: this.hangMs,
+        hangMessage: this.hangMessage(),
+        onProgress: options.onProgress,
+      });
+    try {
+      let event = await run(!options.askWithout);
+      if (options.askWithout && event.type === 'needs-image') event = await run(true);
+      return expectEvent(event, type);
+    } catch (error) {
+      throw explain(error);
+    }
+  }
+
   async probe(): Promise<Capabilities> {
     return (await this.call('probed', (id) => ({ type: 'probe', id }))).caps;
   }
@@ -281,32 +319,21 @@ export class ModelClient implements ModelService {
     signal?: AbortSignal,
     imageMode: ImageMode = 'fast',
   ): Promise<ScoreResult> {
-    try {
-      const event = await this.bridge.call({
-        prepare: async (id) => {
-          const bitmap = await image();
-          return {
-            message: {
-              type: 'score',
-              id,
-              photoId,
-              image: bitmap,
-              recipe,
-              imageMode,
-              ...(image.original ? { original: image.original } : {}),
-            },
-            transfer: [bitmap],
-          };
-        },
-        discard: ({ message }) => (message.type === 'score' ? message.image.close() : undefined),
-        signal,
-        hangMs: this.hangMs,
-        hangMessage: this.hangMessage(),
-      });
-      return expectEvent(event, 'scored').result;
-    } catch (error) {
-      throw explain(error);
-    }
+    const event = await this.imageCall(
+      'scored',
+      [image],
+      (id, bitmaps) => ({
+        type: 'score',
+        id,
+        photoId,
+        image: bitmaps![0]!,
+        recipe,
+        imageMode,
+        ...(image.original ? { original: image.original } : {}),
+      }),
+      { signal },
+    );
+    return event.result;
   }
 
   async generate(
@@ -315,41 +342,19 @@ export class ModelClient implements ModelService {
     onProgress: (event: GenerationProgress) => void,
     signal?: AbortSignal,
   ): Promise<GenerationResult> {
-    const run = async (withImage: boolean) => {
-      try {
-        return await this.bridge.call({
-          prepare: async (id) => {
-            const bitmap = withImage ? await image() : undefined;
-            return {
-              message: {
-                type: 'generate',
-                id,
-                image: bitmap,
-                request,
-                ...(bitmap && image.original ? { original: image.original } : {}),
-              },
-              transfer: bitmap ? [bitmap] : [],
-            };
-          },
-          discard: ({ message }) =>
-            message.type === 'generate' ? message.image?.close() : undefined,
-          signal,
-          hangMs: this.hangMs,
-          hangMessage: this.hangMessage(),
-          onProgress: (e) => onProgress(e as GenerationProgress),
-        });
-      } catch (error) {
-        throw explain(error);
-      }
-    };
-    // Most questions are about a photo the worker has encoded: ask without pixels first.
-    let event = await run(false);
-    if (event.type === 'needs-image') event = await run(true);
-    try {
-      return expectEvent(event, 'generated').result;
-    } catch (error) {
-      throw explain(error);
-    }
+    const event = await this.imageCall(
+      'generated',
+      [image],
+      (id, bitmaps) => ({
+        type: 'generate',
+        id,
+        image: bitmaps?.[0],
+        request,
+        ...(bitmaps && image.original ? { original: image.original } : {}),
+      }),
+      { signal, askWithout: true, onProgress: (e) => onProgress(e as GenerationProgress) },
+    );
+    return event.result;
   }
 
   async rateAttributes(
@@ -359,40 +364,20 @@ export class ModelClient implements ModelService {
     onProgress: (event: AttributeProgress) => void,
     signal?: AbortSignal,
   ): Promise<AttributesResult> {
-    const run = async (withImage: boolean) => {
-      try {
-        return await this.bridge.call({
-          prepare: async (id) => {
-            const bitmap = withImage ? await image() : undefined;
-            return {
-              message: {
-                type: 'rate-attributes',
-                id,
-                photoId,
-                image: bitmap,
-                recipe,
-                ...(bitmap && image.original ? { original: image.original } : {}),
-              },
-              transfer: bitmap ? [bitmap] : [],
-            };
-          },
-          discard: ({ message }) =>
-            message.type === 'rate-attributes' ? message.image?.close() : undefined,
-          signal,
-          hangMs: this.hangMs,
-          onProgress: (e) => onProgress(e as AttributeProgress),
-        });
-      } catch (error) {
-        throw explain(error);
-      }
-    };
-    let event = await run(false);
-    if (event.type === 'needs-image') event = await run(true);
-    try {
-      return expectEvent(event, 'attributes-rated').result;
-    } catch (error) {
-      throw explain(error);
-    }
+    const event = await this.imageCall(
+      'attributes-rated',
+      [image],
+      (id, bitmaps) => ({
+        type: 'rate-attributes',
+        id,
+        photoId,
+        image: bitmaps?.[0],
+        recipe,
+        ...(bitmaps && image.original ? { original: image.original } : {}),
+      }),
+      { signal, askWithout: true, onProgress: (e) => onProgress(e as AttributeProgress) },
+    );
+    return event.result;
   }
 
   async locate(
@@ -401,40 +386,20 @@ export class ModelClient implements ModelService {
     image: ImageSource,
     signal?: AbortSignal,
   ): Promise<LocatedRegion> {
-    const run = async (withImage: boolean) => {
-      try {
-        return await this.bridge.call({
-          prepare: async (id) => {
-            const bitmap = withImage ? await image() : undefined;
-            return {
-              message: {
-                type: 'locate',
-                id,
-                photoId,
-                image: bitmap,
-                question,
-                ...(bitmap && image.original ? { original: image.original } : {}),
-              },
-              transfer: bitmap ? [bitmap] : [],
-            };
-          },
-          discard: ({ message }) =>
-            message.type === 'locate' ? message.image?.close() : undefined,
-          signal,
-          hangMs: this.hangMs,
-          hangMessage: this.hangMessage(),
-        });
-      } catch (error) {
-        throw explain(error);
-      }
-    };
-    let event = await run(false);
-    if (event.type === 'needs-image') event = await run(true);
-    try {
-      return expectEvent(event, 'located').result;
-    } catch (error) {
-      throw explain(error);
-    }
+    const event = await this.imageCall(
+      'located',
+      [image],
+      (id, bitmaps) => ({
+        type: 'locate',
+        id,
+        photoId,
+        image: bitmaps?.[0],
+        question,
+        ...(bitmaps && image.original ? { original: image.original } : {}),
+      }),
+      { signal, askWithout: true },
+    );
+    return event.result;
   }
 
   async compare(
@@ -443,37 +408,19 @@ export class ModelClient implements ModelService {
     onProgress: (event: CompareProgress) => void,
     signal?: AbortSignal,
   ): Promise<CompareResult> {
-    const run = async (withImages: boolean) => {
-      try {
-        return await this.bridge.call({
-          prepare: async (id) => {
-            const bitmaps: [ImageBitmap, ImageBitmap] | undefined = withImages
-              ? [await images[0](), await images[1]()]
-              : undefined;
-            return {
-              message: { type: 'compare', id, request, images: bitmaps },
-              transfer: bitmaps ?? [],
-            };
-          },
-          discard: ({ message }) =>
-            message.type === 'compare' ? message.images?.forEach((b) => b.close()) : undefined,
-          signal,
-          hangMs: this.hangMs,
-          hangMessage: this.hangMessage(),
-          onProgress: (e) => onProgress(e as CompareProgress),
-        });
-      } catch (error) {
-        throw explain(error);
-      }
-    };
-    // Both photos are usually scored (so encoded) already: ask without pixels first.
-    let event = await run(false);
-    if (event.type === 'needs-image') event = await run(true);
-    try {
-      return expectEvent(event, 'compared').result;
-    } catch (error) {
-      throw explain(error);
-    }
+    // Both photos are usually scored (so encoded) already: asked without pixels first.
+    const event = await this.imageCall(
+      'compared',
+      images,
+      (id, bitmaps) => ({
+        type: 'compare',
+        id,
+        request,
+        images: bitmaps && [bitmaps[0]!, bitmaps[1]!],
+      }),
+      { signal, askWithout: true, onProgress: (e) => onProgress(e as CompareProgress) },
+    );
+    return event.result;
   }
 
   async promptCacheStatus(): Promise<PromptCacheStatus> {
@@ -497,26 +444,21 @@ export class ModelClient implements ModelService {
     signal?: AbortSignal,
     imageMode: ImageMode = 'fast',
   ): Promise<QualityMapResult> {
-    try {
-      const event = await this.bridge.call({
-        prepare: async (id) => {
-          const bitmap = await image();
-          return {
-            message: { type: 'quality-map', id, photoId, image: bitmap, grid, recipe, imageMode },
-            transfer: [bitmap],
-          };
-        },
-        discard: ({ message }) =>
-          message.type === 'quality-map' ? message.image.close() : undefined,
-        signal,
-        hangMs: this.hangMs,
-        hangMessage: this.hangMessage(),
-        onProgress: (e) => onRegion(e as RegionProgress),
-      });
-      return expectEvent(event, 'quality-mapped').result;
-    } catch (error) {
-      throw explain(error);
-    }
+    const event = await this.imageCall(
+      'quality-mapped',
+      [image],
+      (id, bitmaps) => ({
+        type: 'quality-map',
+        id,
+        photoId,
+        image: bitmaps![0]!,
+        grid,
+        recipe,
+        imageMode,
+      }),
+      { signal, onProgress: (e) => onRegion(e as RegionProgress) },
+    );
+    return event.result;
   }
 
   private hangMessage(): string {
