@@ -260,6 +260,40 @@ function comparePicture(model: QualityModel, bitmap: ImageBitmap): RawImage {
     : fastModePicture(bitmap, model.parts.fastInput);
 }
 
+/**
+ * A text-lane call about one photo. The photo is drawn only when the model does not hold its
+ * features (never encoded, evicted, or a fresh worker); without pixels the page is asked for them
+ * ('needs-image'). The bitmap is closed and the call's cancel mark cleared however it ends.
+ */
+function textCallAboutPhoto(
+  request: { id: number; image?: ImageBitmap; original?: Blob },
+  photoId: string,
+  work: (model: QualityModel, image: RawImage | null) => Promise<void>,
+) {
+  enqueue(
+    'text',
+    request.id,
+    async () => {
+      try {
+        const model = requireModel();
+        const encoded = model.isEncoded(photoId);
+        if (!encoded && !request.image) {
+          post({ type: 'needs-image', id: request.id });
+          return;
+        }
+        const image =
+          encoded || !request.image ? null : await picture(model, request.image, request.original);
+        request.image?.close();
+        await work(model, image);
+      } finally {
+        request.image?.close();
+        cancelled.delete(request.id);
+      }
+    },
+    () => request.image?.close(),
+  );
+}
+
 scope.onmessage = (event: MessageEvent<ModelRequest>) => {
   const request = event.data;
   switch (request.type) {
@@ -301,109 +335,44 @@ scope.onmessage = (event: MessageEvent<ModelRequest>) => {
       });
       return;
     case 'generate':
-      enqueue(
-        'text',
-        request.id,
-        async () => {
-          try {
-            const model = requireModel();
-            // The photo is drawn only if this model does not hold its features (never encoded,
-            // evicted, or a fresh worker); without pixels the page is asked for them.
-            const encoded = model.isEncoded(request.request.photoId);
-            if (!encoded && !request.image) {
-              post({ type: 'needs-image', id: request.id });
-              return;
-            }
-            const image =
-              encoded || !request.image
-                ? null
-                : await picture(model, request.image, request.original);
-            request.image?.close();
-            const result = await generateText(model, image, request.request, {
-              isCancelled: () => cancelled.has(request.id),
-              yieldToEvents: nextTask,
-              onStart: (prompt, confidence) =>
-                post({ type: 'generation-started', id: request.id, prompt, confidence }),
-              onDelta: (step) => post({ type: 'generation-delta', id: request.id, ...step }),
-            });
-            post({ type: 'generated', id: request.id, result });
-          } finally {
-            request.image?.close();
-            cancelled.delete(request.id);
-          }
-        },
-        () => request.image?.close(),
-      );
+      textCallAboutPhoto(request, request.request.photoId, async (model, image) => {
+        const result = await generateText(model, image, request.request, {
+          isCancelled: () => cancelled.has(request.id),
+          yieldToEvents: nextTask,
+          onStart: (prompt, confidence) =>
+            post({ type: 'generation-started', id: request.id, prompt, confidence }),
+          onDelta: (step) => post({ type: 'generation-delta', id: request.id, ...step }),
+        });
+        post({ type: 'generated', id: request.id, result });
+      });
       return;
     case 'rate-attributes':
-      enqueue(
-        'text',
-        request.id,
-        async () => {
-          try {
-            const model = requireModel();
-            const encoded = model.isEncoded(request.photoId);
-            if (!encoded && !request.image) {
-              post({ type: 'needs-image', id: request.id });
-              return;
-            }
-            const image =
-              encoded || !request.image
-                ? null
-                : await picture(model, request.image, request.original);
-            request.image?.close();
-            await model.encode(request.photoId, image);
-            const result = await rateAttributes(
-              model,
-              request.photoId,
-              request.recipe,
-              explainRecipeFor(request.recipe.name),
-              {
-                isCancelled: () => cancelled.has(request.id),
-                yieldToEvents: nextTask,
-                onRating: (rating) => post({ type: 'attribute-rated', id: request.id, rating }),
-                onCheck: (check) => post({ type: 'attribute-rated', id: request.id, check }),
-              },
-            );
-            post({ type: 'attributes-rated', id: request.id, result });
-          } finally {
-            request.image?.close();
-            cancelled.delete(request.id);
-          }
-        },
-        () => request.image?.close(),
-      );
+      textCallAboutPhoto(request, request.photoId, async (model, image) => {
+        await model.encode(request.photoId, image);
+        const result = await rateAttributes(
+          model,
+          request.photoId,
+          request.recipe,
+          explainRecipeFor(request.recipe.name),
+          {
+            isCancelled: () => cancelled.has(request.id),
+            yieldToEvents: nextTask,
+            onRating: (rating) => post({ type: 'attribute-rated', id: request.id, rating }),
+            onCheck: (check) => post({ type: 'attribute-rated', id: request.id, check }),
+          },
+        );
+        post({ type: 'attributes-rated', id: request.id, result });
+      });
       return;
     case 'locate':
-      enqueue(
-        'text',
-        request.id,
-        async () => {
-          try {
-            const model = requireModel();
-            const encoded = model.isEncoded(request.photoId);
-            if (!encoded && !request.image) {
-              post({ type: 'needs-image', id: request.id });
-              return;
-            }
-            const image =
-              encoded || !request.image
-                ? null
-                : await picture(model, request.image, request.original);
-            request.image?.close();
-            await model.encode(request.photoId, image);
-            const result = await locateRegion(model, request.photoId, request.question, {
-              isCancelled: () => cancelled.has(request.id),
-              yieldToEvents: nextTask,
-            });
-            post({ type: 'located', id: request.id, result });
-          } finally {
-            request.image?.close();
-            cancelled.delete(request.id);
-          }
-        },
-        () => request.image?.close(),
-      );
+      textCallAboutPhoto(request, request.photoId, async (model, image) => {
+        await model.encode(request.photoId, image);
+        const result = await locateRegion(model, request.photoId, request.question, {
+          isCancelled: () => cancelled.has(request.id),
+          yieldToEvents: nextTask,
+        });
+        post({ type: 'located', id: request.id, result });
+      });
       return;
     case 'quality-map':
       enqueue(
