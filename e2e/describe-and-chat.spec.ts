@@ -311,6 +311,11 @@ test('the description and a yes/no confidence on WebGPU @webgpu', async ({ page 
   const exchange = page.getByTestId('chat-exchange');
   await expect(exchange).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   await expect(exchange.getByTestId('answer-confidence')).toContainText('Yes');
+  // On WebGPU too the question continued from a cache kept on the GPU: the photo's prefix (733
+  // tokens) or the conversation so far.
+  const prompt = page.getByTestId('last-prompt');
+  await expect(prompt).toHaveAttribute('data-reused-from', /^(photo|conversation)$/);
+  expect(Number(await prompt.getAttribute('data-reused-tokens'))).toBeGreaterThanOrEqual(733);
 });
 
 test('a link asking for a 999999999-token answer is limited, with a notice', async ({ page }) => {

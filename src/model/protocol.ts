@@ -158,7 +158,7 @@ export interface PromptInfo {
   encodeMs: number;
   prefillMs: number;
   /** Where the prompt was continued from (the photo's prefix or this conversation), if anywhere. */
-  reusedFrom: 'photo' | 'conversation' | null;
+  reusedFrom: 'photo' | 'conversation' | 'questions' | null;
   /** Prompt tokens the reused cache covered: only the rest were prefilled. */
   reusedTokens: number;
 }
@@ -217,7 +217,12 @@ export interface ScoreResult extends QualityScore {
 export interface PromptCacheStatus {
   budgetBytes: number;
   usedBytes: number;
-  entries: { photoId: string; kind: 'photo' | 'conversation'; tokens: number; bytes: number }[];
+  entries: {
+    photoId: string;
+    kind: 'photo' | 'conversation' | 'questions';
+    tokens: number;
+    bytes: number;
+  }[];
 }
 
 /** One attribute of the panel rated on the five levels, read as the overall score is. */

@@ -1,6 +1,12 @@
 import { usePromptCache, useAttributeActions } from '../../store/hooks/useAttributes.ts';
 import { usePhotoList } from '../../store/hooks/usePhotos.ts';
 
+const CACHE_KIND_NAMES = {
+  photo: 'prefix',
+  conversation: 'conversation',
+  questions: 'the attribute questions’ shared opening',
+} as const;
+
 const MB = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /**
@@ -38,8 +44,8 @@ export function PromptCacheDebug() {
               data-photo-id={entry.photoId}
               data-kind={entry.kind}
             >
-              {nameOf(entry.photoId)}: {entry.kind === 'photo' ? 'prefix' : 'conversation'},{' '}
-              {entry.tokens} tokens, {MB(entry.bytes)}
+              {nameOf(entry.photoId)}: {CACHE_KIND_NAMES[entry.kind]}, {entry.tokens} tokens,{' '}
+              {MB(entry.bytes)}
             </li>
           ))}
         </ul>

@@ -1,6 +1,12 @@
 import { formatDuration } from '../../lib/format.ts';
 import type { PromptInfo } from '../../model/protocol.ts';
 
+const REUSED_FROM = {
+  photo: "photo's cached prefix",
+  conversation: "conversation's cache",
+  questions: "attribute questions' shared opening",
+} as const;
+
 /** The last prompt the model read for this photo, image tokens collapsed (for the curious and tests). */
 export function PromptDebug({ prompt }: { prompt: PromptInfo | null }) {
   if (!prompt) return null;
@@ -18,7 +24,7 @@ export function PromptDebug({ prompt }: { prompt: PromptInfo | null }) {
           ? 'photo features reused'
           : `photo encoded in ${formatDuration(prompt.encodeMs)}`}
         {prompt.reusedFrom
-          ? `, ${prompt.reusedTokens} tokens continued from the ${prompt.reusedFrom === 'photo' ? "photo's cached prefix" : "conversation's cache"}`
+          ? `, ${prompt.reusedTokens} tokens continued from the ${REUSED_FROM[prompt.reusedFrom]}`
           : ', prefilled in full'}
         {prompt.droppedExchanges > 0 && `, ${prompt.droppedExchanges} earlier exchanges left out`}
       </summary>

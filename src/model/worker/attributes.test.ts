@@ -36,8 +36,15 @@ describe('rateAttributes on the fixture', () => {
     expect(result.ratings.map((r) => r.key)).toEqual(ATTRIBUTE_RATINGS.map((a) => a.key));
     expect(result.checks.map((c) => c.key)).toEqual(YES_NO_CHECKS.map((c) => c.key));
     const levelIds = cached.levelTokenIds(QSIT_RECIPE);
+    // The ratings continue from their shared instruction, run once after the 733-token prefix.
+    const shared = result.ratings[0]!.reusedTokens;
+    expect(shared).toBeGreaterThan(733 + 8);
+    console.log(
+      `attribute ratings: ${shared - 733} shared instruction tokens run once; each rating then runs ${result.ratings.map((r) => r.promptTokens - r.reusedTokens).join(', ')}`,
+    );
     for (const [i, rating] of result.ratings.entries()) {
-      expect(rating.reusedTokens).toBe(733);
+      expect(rating.reusedTokens).toBe(shared);
+      expect(rating.promptTokens - rating.reusedTokens).toBeGreaterThan(0);
       expect(rating.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
       expect(rating.score).toBeGreaterThanOrEqual(1);
       expect(rating.score).toBeLessThanOrEqual(5);
@@ -61,6 +68,8 @@ describe('rateAttributes on the fixture', () => {
       );
       expect(check.yes).toBeCloseTo(softmax([full[yes!]!, full[no!]!])[0]!, 5);
     }
+    // The shared opening is freed with the pass; the photo's prefix stays.
+    expect(cached.caches.status().entries.map((e) => e.kind)).toEqual(['photo']);
     // Different questions about the same photo give different answers.
     const scores = new Set(result.ratings.map((r) => r.score.toFixed(6)));
     expect(scores.size).toBeGreaterThan(1);

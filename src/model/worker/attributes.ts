@@ -47,24 +47,30 @@ export async function rateAttributes(
     await hooks.yieldToEvents?.();
     return hooks.isCancelled();
   };
-  for (const rating of ratings) {
-    if (await stop()) return { ...result, cancelled: true, ms: performance.now() - started };
-    const prompt = await model.prefill(
-      photoId,
-      conversationTurns([], rating.question),
-      attributePrefix(rating, scoring.assistantPrefix),
-      false,
-    );
-    const levelLogits = levelIds.map((id) => prompt.logits[id]!);
-    const rated: AttributeRatingResult = {
-      key: rating.key,
-      ...scoreFromLevelLogits(levelLogits),
-      levelLogits,
-      reusedTokens: prompt.reused.tokens,
-      promptTokens: prompt.ids.length,
-    };
-    result.ratings.push(rated);
-    hooks.onRating?.(rated);
+  const prompts = ratings.map((rating) => ({
+    turns: conversationTurns([], rating.question),
+    assistantPrefix: attributePrefix(rating, scoring.assistantPrefix),
+  }));
+  // The ratings share their instruction (Q-SiT's rating form) after the photo: run it once.
+  const shared = (await stop()) ? null : await model.keepShared(photoId, prompts);
+  try {
+    for (const [i, rating] of ratings.entries()) {
+      if (await stop()) return { ...result, cancelled: true, ms: performance.now() - started };
+      const { turns, assistantPrefix } = prompts[i]!;
+      const prompt = await model.prefill(photoId, turns, assistantPrefix, false);
+      const levelLogits = levelIds.map((id) => prompt.logits[id]!);
+      const rated: AttributeRatingResult = {
+        key: rating.key,
+        ...scoreFromLevelLogits(levelLogits),
+        levelLogits,
+        reusedTokens: prompt.reused.tokens,
+        promptTokens: prompt.ids.length,
+      };
+      result.ratings.push(rated);
+      hooks.onRating?.(rated);
+    }
+  } finally {
+    model.dropShared(shared);
   }
   for (const check of checks) {
     if (await stop()) return { ...result, cancelled: true, ms: performance.now() - started };

@@ -10,8 +10,11 @@ import type { Tensor } from '@huggingface/transformers';
 /** Decoder `past_key_values.*` inputs by name. */
 export type KvCache = Record<string, Tensor>;
 
-/** What a cache entry holds: a photo's shared prefix or a conversation up to its last answer. */
-export type CacheKind = 'photo' | 'conversation';
+/**
+ * What a cache entry holds: a photo's shared prefix, a conversation up to its last answer, or the
+ * opening a batch of questions shares (kept only while the batch runs: the attribute pass).
+ */
+export type CacheKind = 'photo' | 'conversation' | 'questions';
 
 /** One kept cache: the token ids it covers, in order, and the tensors. */
 export interface CacheEntry {
@@ -144,6 +147,11 @@ export class PromptCaches {
     for (const entry of this.entries)
       if (entry.photoId === photoId && entry.kind === 'photo') return true;
     return false;
+  }
+
+  /** Frees one entry (at once, or when the prefill reading it ends). */
+  remove(entry: CacheEntry) {
+    this.drop(entry as Held);
   }
 
   /** Frees everything kept for a photo. */

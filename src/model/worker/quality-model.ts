@@ -417,20 +417,7 @@ export class QualityModel {
       });
     } else {
       try {
-        const rest = ids.slice(entry.ids.length);
-        const embeds = await this.internals.encode_text({
-          input_ids: new Tensor('int64', BigInt64Array.from(rest, BigInt), [1, rest.length]),
-        });
-        outputs = await this.internals.forward({
-          inputs_embeds: embeds,
-          attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [
-            1,
-            ids.length,
-          ]),
-          past_key_values: entry.kv,
-          ...this.lastOnly(),
-        });
-        embeds.dispose();
+        outputs = await this.continueFrom(entry, ids);
       } finally {
         this.caches.release(entry);
       }
@@ -444,6 +431,62 @@ export class QualityModel {
       kv: keep ? kv : null,
       reused: { from: entry?.kind ?? null, tokens: entry?.ids.length ?? 0 },
     };
+  }
+
+  /** Runs the decoder over the tokens of `ids` after those `entry` covers, from its cache. */
+  private async continueFrom(entry: CacheEntry, ids: readonly number[]) {
+    const rest = ids.slice(entry.ids.length);
+    const embeds = await this.internals.encode_text({
+      input_ids: new Tensor('int64', BigInt64Array.from(rest, BigInt), [1, rest.length]),
+    });
+    const outputs = await this.internals.forward({
+      inputs_embeds: embeds,
+      attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
+      past_key_values: entry.kv,
+      ...this.lastOnly(),
+    });
+    embeds.dispose();
+    return outputs;
+  }
+
+  /**
+   * Runs once the opening a batch of prompts about a photo shares beyond its prefix (the attribute
+   * questions' common instruction, found from their token ids, never written down) and keeps it,
+   * so each prompt of the batch prefills only its own end. Returns the entry, to be given back to
+   * `dropShared` when the batch is done; null when the prompts share nothing worth a run (fewer
+   * than `least` tokens past the best cache) or caching is off.
+   */
+  async keepShared(
+    photoId: string,
+    prompts: { turns: ChatTurn[]; assistantPrefix: string }[],
+    least = 8,
+  ): Promise<CacheEntry | null> {
+    if (this.caches.budgetBytes === 0 || prompts.length < 2) return null;
+    const all = prompts.map((p) => this.tokenIds(renderChat(p.turns, p.assistantPrefix), photoId));
+    let common = Math.min(...all.map((ids) => ids.length)) - 1;
+    for (const ids of all.slice(1)) {
+      let i = 0;
+      while (i < common && ids[i] === all[0]![i]) i++;
+      common = i;
+    }
+    const shared = all[0]!.slice(0, common);
+    if (!this.caches.hasPrefix(photoId)) await this.makePrefix(photoId);
+    const from = this.caches.acquire(photoId, shared);
+    if (!from) return null;
+    try {
+      if (shared.length - from.ids.length < least) return null;
+      if (shared.slice(from.ids.length).includes(this.imageTokenId())) return null;
+      const outputs = await this.continueFrom(from, shared);
+      outputs.logits?.dispose();
+      return this.caches.add(photoId, 'questions', shared, kvOf(outputs));
+    } finally {
+      this.caches.release(from);
+    }
+  }
+
+  /** Frees a batch's shared opening (keepShared). */
+  dropShared(entry: CacheEntry | null) {
+    if (entry) this.caches.remove(entry);
   }
 
   /**
