@@ -15,6 +15,8 @@ export function GroupStrictness() {
   const { strictness, setStrictness, signal, groupCount } = useGroupStrictness();
   const photos = usePhotoList();
   if (photos.length < 2) return null;
+  // Files that could not be opened are in the list but in no group.
+  const usable = photos.filter((p) => p.status !== 'failed').length;
   return (
     <div
       className="group-strictness"
@@ -39,8 +41,8 @@ export function GroupStrictness() {
         </span>
       </label>
       <p className="group-strictness__summary">
-        {groupCount} {groupCount === 1 ? 'group' : 'groups'} of {photos.length} photos,{' '}
-        {SIGNAL_WORDS[signal]}
+        {groupCount} {groupCount === 1 ? 'group' : 'groups'} of {usable}{' '}
+        {usable === 1 ? 'photo' : 'photos'}, {SIGNAL_WORDS[signal]}
       </p>
     </div>
   );
