@@ -5,6 +5,7 @@ import { dirname, join, normalize, resolve, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Connect, type Plugin } from 'vite';
 import { contentSecurityPolicy, extraConnectSources } from './src/offline/worker/content-policy.ts';
+import { webAssemblyText } from './scripts/vite/wasm-text.ts';
 import { ISOLATION_HEADERS } from './src/offline/worker/isolation-headers.ts';
 
 /**
@@ -179,6 +180,7 @@ export default defineConfig({
   base: './',
   plugins: [
     react(),
+    webAssemblyText(),
     serveOrtRuntime(),
     serveModelFolders(),
     contentPolicyMeta(),
@@ -186,7 +188,8 @@ export default defineConfig({
   ],
   server: { headers: { ...isolationHeaders, 'Content-Security-Policy': devContentPolicy } },
   preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': contentPolicy } },
-  worker: { format: 'es' },
+  // Workers are bundled on their own: they need the WebAssembly text plugin too.
+  worker: { format: 'es', plugins: () => [webAssemblyText()] },
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
   build: {
     target: 'es2022',

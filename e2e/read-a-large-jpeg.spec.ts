@@ -110,6 +110,11 @@ for (const n of ORIENTATIONS) {
   }) => {
     const path = file(`ladybird-o${n}.jpg`);
     await open(page, path);
+    // Read by its planes, reduced in WebAssembly (any failure there falls back silently).
+    await expect(page.locator('figure.photo-view')).toHaveAttribute(
+      'data-reader',
+      'jpeg-planes-wasm',
+    );
     const expected = await expectedCells(path);
     const shown = await cellsOnPage(page);
     // Upright size: 2560 × 1600 (or turned) shown at 2048 on the long side.
@@ -154,8 +159,13 @@ for (const name of ['ladybird', 'storm']) {
     page,
   }) => {
     await open(page, file(`${name}.jpg`));
+    await expect(page.locator('figure.photo-view')).toHaveAttribute(
+      'data-reader',
+      'jpeg-planes-wasm',
+    );
     const planar = await readings(page);
     await open(page, file(`${name}.png`));
+    await expect(page.locator('figure.photo-view')).toHaveAttribute('data-reader', 'browser');
     const full = await readings(page);
     console.log(
       `${name}: planes ${JSON.stringify(planar)}\n${name}: full   ${JSON.stringify(full)}`,

@@ -16,6 +16,7 @@ import type {
   ExifSummary,
   PixelAnalysis,
   PixelsEvent,
+  PixelReader,
   PixelsRequest,
   RegionMeasures,
 } from './protocol.ts';
@@ -45,6 +46,8 @@ export interface DecodedPhoto {
   exif: ExifSummary | null;
   /** User-facing notes, e.g. "Animated GIF: the first frame is shown and analysed." */
   notes: string[];
+  /** How the working copy was made (see PixelReader). */
+  reader: PixelReader;
 }
 
 /** A file that could not be opened as a photo; `message` is a sentence for the person. */

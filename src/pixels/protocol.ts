@@ -93,6 +93,12 @@ export interface PixelAnalysis {
 }
 
 /** What the worker knows about a freshly decoded photo (the bitmap travels beside it). */
+/**
+ * How a working copy was made: from a JPEG's Y′CbCr planes reduced in WebAssembly SIMD or, where
+ * the browser lacks it, in JavaScript; or by the browser's own decode and resize.
+ */
+export type PixelReader = 'jpeg-planes-wasm' | 'jpeg-planes-js' | 'browser';
+
 export interface DecodedInfo {
   width: number;
   height: number;
@@ -101,6 +107,8 @@ export interface DecodedInfo {
   format: string;
   exif: ExifSummary | null;
   notes: string[];
+  /** How the working copy was made (the fast JPEG path, or the browser's decode and resize). */
+  reader: PixelReader;
   /** Key of the pixels the worker kept for a later `analyse` request. */
   pixelsKey: number;
 }

@@ -108,6 +108,7 @@ export const createPhotosSlice =
                 format: decoded.format,
                 exif: decoded.exif,
                 notes: [...notesOfShoot(get().photos[id]?.shoot), ...decoded.notes],
+                reader: decoded.reader,
                 thumbUrl,
               });
               // Results saved from an earlier drop or visit spare the photo its measure and score.

@@ -65,7 +65,7 @@ export function PhotoView({ photo }: { photo: PhotoRecord }) {
     );
   }
   return (
-    <figure className="photo-view">
+    <figure className="photo-view" data-reader={photo.reader}>
       <div className="photo-view__frame">
         <canvas ref={canvas} aria-label={photo.name} data-testid="photo-canvas" />
         {maps &&

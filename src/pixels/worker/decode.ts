@@ -1,5 +1,10 @@
 import { formatPixelCount } from '../../lib/format.ts';
-import { MAX_SOURCE_PIXELS, WORKING_LONG_SIDE, type ExifSummary } from '../protocol.ts';
+import {
+  MAX_SOURCE_PIXELS,
+  WORKING_LONG_SIDE,
+  type ExifSummary,
+  type PixelReader,
+} from '../protocol.ts';
 import { readExif } from './exif.ts';
 import type { Rgba } from './measures/image.ts';
 import { decodeJpegPlanes, type PlanarJpeg } from './jpeg-planes.ts';
@@ -32,6 +37,7 @@ export interface DecodedPixels {
   format: PhotoFormat;
   exif: ExifSummary | null;
   notes: string[];
+  reader: PixelReader;
 }
 
 const FORMAT_NAMES: Record<PhotoFormat, string> = {
@@ -186,6 +192,7 @@ async function fromPlanes(
     format,
     exif,
     notes,
+    reader: planar.reader,
   };
 }
 
@@ -316,5 +323,6 @@ export async function decodeFile(file: Blob): Promise<DecodedPixels> {
     format,
     exif,
     notes,
+    reader: 'browser',
   };
 }

@@ -3,13 +3,15 @@
  * The fast way to a working copy of a large JPEG: the browser's own JPEG decoder through WebCodecs'
  * ImageDecoder hands over the Y′CbCr planes at full size without converting them to RGBA (about
  * half the cost of createImageBitmap, which converts 24 MP to RGBA and then resizes them). The
- * working copy is reduced from the planes and the 1:1 crops converted from them in JavaScript
- * (resample.ts), the way the browser's decoder and resize would. Anything unusual (no ImageDecoder, RGB or
+ * working copy is reduced from the planes in WebAssembly SIMD (plane-reducer.ts; in JavaScript,
+ * resample.ts, where the browser lacks it) and the 1:1 crops converted from them in JavaScript,
+ * the way the browser's decoder and resize would. Anything unusual (no ImageDecoder, RGB or
  * CMYK output, an ICC profile the browser did not convert) returns null and the caller decodes
  * the usual way.
  */
 import type { Rgba } from './measures/image.ts';
 import { orientPixels } from './orient.ts';
+import { PlaneReducer } from './plane-reducer.ts';
 import { cropFromYCbCr, rgbaFromYCbCr, type Plane8, type YCbCrPlanes } from './resample.ts';
 
 /** What the planar decode gives: the upright working copy and the 1:1 crops. */
@@ -19,6 +21,8 @@ export interface PlanarJpeg {
   /** Upright size of the original. */
   sourceWidth: number;
   sourceHeight: number;
+  /** Whether the planes were reduced in WebAssembly SIMD or in JavaScript. */
+  reader: 'jpeg-planes-wasm' | 'jpeg-planes-js';
 }
 
 /** Chroma subsampling of the planar formats handled here: [horizontal, vertical] divisor. */
@@ -83,7 +87,13 @@ export async function decodeJpegPlanes(
     const orientation = orientationOf(rotation, flip);
     const turned = orientation >= 5;
 
-    const buffer = new Uint8Array(frame.allocationSize());
+    const upright = turned ? { width: height, height: width } : { width, height };
+    const size = target(upright.width, upright.height);
+    const stored = turned ? { width: size.height, height: size.width } : size;
+    // The planes go straight into the WebAssembly reducer's memory where it can run.
+    const planeBytes = frame.allocationSize();
+    const reducer = PlaneReducer.create(planeBytes, width, stored.width, stored.height);
+    const buffer = reducer?.input ?? new Uint8Array(planeBytes);
     const layout = await frame.copyTo(buffer);
     frame.close();
     frame = null;
@@ -110,10 +120,9 @@ export async function decodeJpegPlanes(
       cropFromYCbCr(planes, at(fx, width), at(fy, height), cropSide, cropSide),
     );
 
-    const upright = turned ? { width: height, height: width } : { width, height };
-    const size = target(upright.width, upright.height);
-    const stored = turned ? { width: size.height, height: size.width } : size;
-    let working = rgbaFromYCbCr(planes, stored.width, stored.height);
+    let working = reducer
+      ? reducer.rgba(planes)
+      : rgbaFromYCbCr(planes, stored.width, stored.height);
     if (orientation !== 1) {
       const grid = orientPixels(working as Rgba & { data: Uint8ClampedArray }, orientation);
       working = grid;
@@ -123,6 +132,7 @@ export async function decodeJpegPlanes(
       nativeCrops,
       sourceWidth: upright.width,
       sourceHeight: upright.height,
+      reader: reducer ? 'jpeg-planes-wasm' : 'jpeg-planes-js',
     };
   } catch {
     return null;

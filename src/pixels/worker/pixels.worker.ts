@@ -79,7 +79,7 @@ async function handle(request: PixelsRequest): Promise<void> {
         pixels.bitmap.close();
         return;
       }
-      const { bitmap, sourceWidth, sourceHeight, format, exif, notes } = pixels;
+      const { bitmap, sourceWidth, sourceHeight, format, exif, notes, reader } = pixels;
       const info = {
         width: bitmap.width,
         height: bitmap.height,
@@ -88,6 +88,7 @@ async function handle(request: PixelsRequest): Promise<void> {
         format,
         exif,
         notes,
+        reader,
         pixelsKey: keep(pixels),
       };
       post({ type: 'decoded', id: request.id, info, bitmap }, [bitmap]);

@@ -162,16 +162,6 @@ export function reducePlane(
   return out;
 }
 
-/** JFIF (full-range BT.601) Y′CbCr → RGBA, as every JPEG decoder converts. */
-function writeRgb(out: Uint8ClampedArray, p: number, l: number, cb: number, cr: number): void {
-  const u = cb - 128;
-  const v = cr - 128;
-  out[p] = l + 1.402 * v;
-  out[p + 1] = l - 0.344136 * u - 0.714136 * v;
-  out[p + 2] = l + 1.772 * u;
-  out[p + 3] = 255;
-}
-
 /**
  * The planes reduced to `width` × `height` and turned into RGBA. Reducing before the conversion
  * gives the same values as converting first, because the conversion is linear (up to clipping at
@@ -189,27 +179,57 @@ export function rgbaFromYCbCr(
   const cb = reducePlane(planes.cb, width, height, w, h, filter);
   const cr = reducePlane(planes.cr, width, height, w, h, filter);
   const data = new Uint8ClampedArray(width * height * 4);
-  // One 32-bit store per pixel (RGBA in memory order on the little-endian machines browsers run on).
+  // One 32-bit store per pixel (RGBA in memory order on the little-endian machines browsers run
+  // on); the word stays a signed 32-bit integer, which the Uint32Array stores as its bits.
   const words = new Uint32Array(data.buffer);
-  const byte = (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0);
   for (let i = 0; i < y.length; i++) {
     const l = y[i]!;
     const u = cb[i]! - 128;
     const v = cr[i]! - 128;
+    const r = l + 1.402 * v;
+    const g = l - 0.344136 * u - 0.714136 * v;
+    const b = l + 1.772 * u;
     words[i] =
-      (byte(l + 1.402 * v) |
-        (byte(l - 0.344136 * u - 0.714136 * v) << 8) |
-        (byte(l + 1.772 * u) << 16) |
-        0xff000000) >>>
-      0;
+      (r <= 0 ? 0 : r >= 255 ? 255 : (r + 0.5) | 0) |
+      ((g <= 0 ? 0 : g >= 255 ? 255 : (g + 0.5) | 0) << 8) |
+      ((b <= 0 ? 0 : b >= 255 ? 255 : (b + 0.5) | 0) << 16) |
+      0xff000000;
   }
   return { data, width, height };
 }
 
 /**
+ * Where each output pixel of one axis takes its chroma under libjpeg's "fancy" upsampling: the
+ * sample under it (`near`, weight `weight`) and the neighbour on its side (`side`, 1 − weight),
+ * clamped to the plane. Without subsampling both are the sample under it.
+ */
+function chromaTaps(
+  start: number,
+  count: number,
+  factor: number,
+  size: number,
+): { near: Int32Array; side: Int32Array; weight: number } {
+  const near = new Int32Array(count);
+  const side = new Int32Array(count);
+  const clamp = (i: number) => (i < 0 ? 0 : i >= size ? size - 1 : i);
+  for (let k = 0; k < count; k++) {
+    const pos = start + k;
+    if (factor === 1) {
+      near[k] = side[k] = clamp(pos);
+    } else {
+      const a = pos >> 1;
+      near[k] = clamp(a);
+      side[k] = clamp(pos & 1 ? a + 1 : a - 1);
+    }
+  }
+  return { near, side, weight: factor === 1 ? 1 : 0.75 };
+}
+
+/**
  * A 1:1 crop in RGBA, its chroma upsampled as libjpeg's "fancy" upsampling does (each luma pixel
  * takes its chroma sample at 3/4 and the neighbour on its side at 1/4, per direction), which is
- * what the browser's JPEG decoder gives for the same pixels.
+ * what the browser's JPEG decoder gives for the same pixels, and converted as JFIF says
+ * (full-range BT.601).
  */
 export function cropFromYCbCr(
   planes: YCbCrPlanes,
@@ -218,32 +238,34 @@ export function cropFromYCbCr(
   width: number,
   height: number,
 ): Rgba {
-  const sx = planes.cb.width < planes.width ? 2 : 1;
-  const sy = planes.cb.height < planes.height ? 2 : 1;
   const { cb, cr, y: luma } = planes;
+  const columns = chromaTaps(left, width, cb.width < planes.width ? 2 : 1, cb.width);
+  const rows = chromaTaps(top, height, cb.height < planes.height ? 2 : 1, cb.height);
+  const wx = columns.weight;
+  const wy = rows.weight;
   const data = new Uint8ClampedArray(width * height * 4);
-  const clampX = (i: number) => Math.max(0, Math.min(cb.width - 1, i));
-  const clampY = (i: number) => Math.max(0, Math.min(cb.height - 1, i));
-  // Chroma sample and its neighbour on the pixel's side, with their weights, per axis.
-  const axis = (pos: number, factor: number, clamp: (i: number) => number) => {
-    if (factor === 1) return { a: clamp(pos), b: clamp(pos), wa: 1 };
-    const a = pos >> 1;
-    return { a: clamp(a), b: clamp(pos & 1 ? a + 1 : a - 1), wa: 0.75 };
-  };
   for (let j = 0; j < height; j++) {
-    const Y = top + j;
-    const ry = axis(Y, sy, clampY);
-    for (let i = 0; i < width; i++) {
-      const X = left + i;
-      const rx = axis(X, sx, clampX);
-      const sample = (plane: Plane8) => {
-        const near = plane.data[ry.a * plane.stride + rx.a]! * rx.wa;
-        const side = plane.data[ry.a * plane.stride + rx.b]! * (1 - rx.wa);
-        const far = plane.data[ry.b * plane.stride + rx.a]! * rx.wa;
-        const corner = plane.data[ry.b * plane.stride + rx.b]! * (1 - rx.wa);
-        return (near + side) * ry.wa + (far + corner) * (1 - ry.wa);
-      };
-      writeRgb(data, (j * width + i) * 4, luma.data[Y * luma.stride + X]!, sample(cb), sample(cr));
+    const nearRow = rows.near[j]! * cb.stride;
+    const sideRow = rows.side[j]! * cb.stride;
+    const nearRowCr = rows.near[j]! * cr.stride;
+    const sideRowCr = rows.side[j]! * cr.stride;
+    const lumaRow = (top + j) * luma.stride + left;
+    for (let i = 0, p = j * width * 4; i < width; i++, p += 4) {
+      const a = columns.near[i]!;
+      const b = columns.side[i]!;
+      const u =
+        (cb.data[nearRow + a]! * wx + cb.data[nearRow + b]! * (1 - wx)) * wy +
+        (cb.data[sideRow + a]! * wx + cb.data[sideRow + b]! * (1 - wx)) * (1 - wy) -
+        128;
+      const v =
+        (cr.data[nearRowCr + a]! * wx + cr.data[nearRowCr + b]! * (1 - wx)) * wy +
+        (cr.data[sideRowCr + a]! * wx + cr.data[sideRowCr + b]! * (1 - wx)) * (1 - wy) -
+        128;
+      const l = luma.data[lumaRow + i]!;
+      data[p] = l + 1.402 * v;
+      data[p + 1] = l - 0.344136 * u - 0.714136 * v;
+      data[p + 2] = l + 1.772 * u;
+      data[p + 3] = 255;
     }
   }
   return { data, width, height };

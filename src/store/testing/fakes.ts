@@ -183,6 +183,7 @@ export class FakePixelsWorker implements WorkerPort {
         format: 'jpeg',
         exif: null,
         notes: [],
+        reader: 'browser',
         pixelsKey: key,
       },
     });

@@ -4,7 +4,63 @@
  * shifts), and a coarse colour layout that tells apart scenes of the same shapes.
  */
 import type { PhotoFingerprint } from '../../protocol.ts';
-import { lumaOf, shrinkTo, type Plane, type Rgba } from './image.ts';
+import { shrinkTo, type Plane, type Rgba } from './image.ts';
+
+/** Long side the photo is first shrunk to, in one pass: a few times the finest cell grid (9 × 8). */
+const SMALL_LONG_SIDE = 144;
+
+/**
+ * The picture's R, G and B box-averaged to a long side of at most `longSide` (each output pixel
+ * the mean of the source pixels it covers, as shrinkTo does), in one pass over the pixels: every
+ * plane the fingerprint needs is linear in R, G and B, so it can be made from these small ones.
+ */
+function shrinkRgb(image: Rgba, longSide: number): { r: Plane; g: Plane; b: Plane } {
+  const { data, width: w, height: h } = image;
+  const scale = Math.max(1, Math.max(w, h) / longSide);
+  const width = Math.max(1, Math.round(w / scale));
+  const height = Math.max(1, Math.round(h / scale));
+  const edges = (count: number, size: number) =>
+    Int32Array.from({ length: count + 1 }, (_, i) => Math.min(size, Math.round(i * scale)));
+  const xs = edges(width, w);
+  const ys = edges(height, h);
+  const planes = [0, 1, 2].map(() => new Float32Array(width * height));
+  const sums = [0, 1, 2].map(() => new Float64Array(w));
+  const [sr, sg, sb] = sums as [Float64Array, Float64Array, Float64Array];
+  for (let y = 0; y < height; y++) {
+    for (const s of sums) s.fill(0);
+    const y0 = ys[y]!;
+    const y1 = Math.max(y0 + 1, ys[y + 1]!);
+    for (let sy = y0; sy < y1; sy++) {
+      for (let x = 0, p = sy * w * 4; x < w; x++, p += 4) {
+        sr[x]! += data[p]!;
+        sg[x]! += data[p + 1]!;
+        sb[x]! += data[p + 2]!;
+      }
+    }
+    for (let x = 0; x < width; x++) {
+      const x0 = xs[x]!;
+      const x1 = Math.max(x0 + 1, xs[x + 1]!);
+      const area = (x1 - x0) * (y1 - y0);
+      sums.forEach((s, c) => {
+        let sum = 0;
+        for (let sx = x0; sx < x1; sx++) sum += s[sx]!;
+        planes[c]![y * width + x] = sum / area;
+      });
+    }
+  }
+  const [r, g, b] = planes.map((data) => ({ data, width, height })) as [Plane, Plane, Plane];
+  return { r, g, b };
+}
+
+/** A plane computed cell by cell from the small R, G and B planes. */
+function mix(
+  { r, g, b }: { r: Plane; g: Plane; b: Plane },
+  f: (r: number, g: number, b: number) => number,
+): Plane {
+  const data = new Float32Array(r.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = f(r.data[i]!, g.data[i]!, b.data[i]!);
+  return { data, width: r.width, height: r.height };
+}
 
 /** Box-averages a plane to exactly `width` × `height` (the picture is squeezed, not cropped). */
 function squeeze(plane: Plane, width: number, height: number): Float32Array {
@@ -28,9 +84,14 @@ function squeeze(plane: Plane, width: number, height: number): Float32Array {
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
-/** The fingerprint of an upright photo (any size; the working copy is what the worker passes). */
+/**
+ * The fingerprint of an upright photo (any size; the working copy is what the worker passes).
+ * It reads the pixels once, into a small copy (long side 144), and works on that.
+ */
 export function fingerprintOf(image: Rgba): PhotoFingerprint {
-  const luma = lumaOf(image);
+  const small = shrinkRgb(image, SMALL_LONG_SIDE);
+  // Rec. 709 luma, as lumaOf; the mean brightness is the small copy's (its cells are equal to ±1 px).
+  const luma = mix(small, (r, g, b) => 0.2126 * r + 0.7152 * g + 0.0722 * b);
 
   // dHash: is each cell brighter than its right neighbour, over a 9 × 8 grid.
   const grid = squeeze(luma, 9, 8);
@@ -51,19 +112,19 @@ export function fingerprintOf(image: Rgba): PhotoFingerprint {
   const layout = Array.from(cells, (v) => round4((v - mean) / norm));
 
   // Opponent colour planes, divided by the mean brightness so a brighter frame keeps its colours.
-  const { data, width, height } = image;
-  const rg = new Float32Array(width * height);
-  const yb = new Float32Array(width * height);
-  for (let i = 0, p = 0; i < rg.length; i++, p += 4) {
-    const r = data[p]!;
-    const g = data[p + 1]!;
-    const b = data[p + 2]!;
-    rg[i] = r - g;
-    yb[i] = (r + g) / 2 - b;
-  }
-  const scale = Math.max(8, luma.data.reduce((a, b) => a + b, 0) / luma.data.length);
-  const rgCells = squeeze({ data: rg, width, height }, 4, 4);
-  const ybCells = squeeze({ data: yb, width, height }, 4, 4);
+  let total = 0;
+  for (const v of luma.data) total += v;
+  const scale = Math.max(8, total / luma.data.length);
+  const rgCells = squeeze(
+    mix(small, (r, g) => r - g),
+    4,
+    4,
+  );
+  const ybCells = squeeze(
+    mix(small, (r, g, b) => (r + g) / 2 - b),
+    4,
+    4,
+  );
   const colour = [...rgCells, ...ybCells].map((v) => round4(v / scale));
   return { dHash, layout, colour };
 }
