@@ -74,6 +74,7 @@ export async function decodeJpegPlanes(
   if (typeof ImageDecoder === 'undefined') return null;
   let decoder: ImageDecoder | null = null;
   let frame: VideoFrame | null = null;
+  let reducer: PlaneReducer | null = null;
   try {
     decoder = new ImageDecoder({ data: bytes, type: 'image/jpeg' });
     frame = (await decoder.decode()).image;
@@ -92,7 +93,7 @@ export async function decodeJpegPlanes(
     const stored = turned ? { width: size.height, height: size.width } : size;
     // The planes go straight into the WebAssembly reducer's memory where it can run.
     const planeBytes = frame.allocationSize();
-    const reducer = PlaneReducer.create(planeBytes, width, stored.width, stored.height);
+    reducer = PlaneReducer.create(planeBytes, width, stored.width, stored.height);
     const buffer = reducer?.input ?? new Uint8Array(planeBytes);
     const layout = await frame.copyTo(buffer);
     frame.close();
@@ -139,5 +140,6 @@ export async function decodeJpegPlanes(
   } finally {
     frame?.close();
     decoder?.close();
+    reducer?.release();
   }
 }

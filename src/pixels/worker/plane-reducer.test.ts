@@ -4,14 +4,14 @@
  * rows padded as a decoder pads them. The two add in 32 and 64 bits, so a channel may round one
  * grey level apart, rarely; anything more is a bug in the kernels.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   ensureTestPhotos,
   ladderSourcePath,
   loadRaw,
   type RawPhoto,
 } from '../../../scripts/test-photos.ts';
-import { PlaneReducer } from './plane-reducer.ts';
+import { hasSpareMemory, PlaneReducer, SPARE_MS } from './plane-reducer.ts';
 import { rgbaFromYCbCr, type Plane8, type YCbCrPlanes } from './resample.ts';
 
 /** A photo's Y′CbCr planes with chroma averaged over `sx` × `sy` blocks (forward JFIF). */
@@ -108,6 +108,39 @@ describe('the WebAssembly working copy', () => {
     expect(share).toBeLessThan(0.001);
     for (let p = 3; p < actual.data.length; p += 4)
       if (actual.data[p] !== 255) throw new Error('alpha');
+  });
+
+  /** Channels (of four per pixel) where two RGBA results differ by more than one grey level. */
+  const farApart = (a: Uint8ClampedArray, b: Uint8ClampedArray) =>
+    a.reduce((n, v, i) => n + (Math.abs(v - b[i]!) > 1 ? 1 : 0), 0);
+
+  it('keeps its memory for the next photo of a shoot, which still comes out right', () => {
+    // A large photo, then a smaller and a different one in the kept (larger, dirty) memory.
+    const first = intoReducer(planesOf(cropOf(2560, 1600), 2, 2), 2048, 1280);
+    first.reducer.rgba(first.planes);
+    first.reducer.release();
+    expect(hasSpareMemory()).toBe(true);
+    const source = planesOf(cropOf(1999, 1201), 2, 1);
+    const second = intoReducer(source, 1024, 615);
+    expect(hasSpareMemory()).toBe(false);
+    expect(second.reducer.input.buffer).toBe(first.reducer.input.buffer);
+    const actual = second.reducer.rgba(second.planes);
+    expect(farApart(actual.data, rgbaFromYCbCr(source, 1024, 615).data)).toBe(0);
+    second.reducer.release();
+  });
+
+  describe('with a clock', () => {
+    afterEach(() => vi.useRealTimers());
+    it(`drops the kept memory ${SPARE_MS / 1000} s after the last decode`, () => {
+      vi.useFakeTimers();
+      const { reducer, planes } = intoReducer(planesOf(cropOf(640, 480), 2, 2), 320, 240);
+      reducer.rgba(planes);
+      reducer.release();
+      vi.advanceTimersByTime(SPARE_MS - 1);
+      expect(hasSpareMemory()).toBe(true);
+      vi.advanceTimersByTime(1);
+      expect(hasSpareMemory()).toBe(false);
+    });
   });
 
   it('refuses planes that do not lie in its memory, instead of reading the wrong bytes', () => {
