@@ -61,10 +61,14 @@ test('a bad file among good photos leaves the good ones measured', async ({ page
   await expect(page.getByTestId('measure-resolution')).toContainText('1280 × 800 px');
   await select('landscape.jpg');
   await expect(page.getByTestId('measure-resolution')).toContainText('1680 × 1050 px');
+  // The shoot's count says what is a photo and what is not.
+  const count = page.getByTestId('shown-count');
+  await expect(count).toHaveText('2 photos · 1 file could not be opened');
   // And the app still takes new photos afterwards.
   await addPhotos(page, 'webp');
   await expect(items).toHaveCount(4);
   await expect(page.getByTestId('measure-resolution')).toContainText('1200 × 750 px');
+  await expect(count).toHaveText('3 photos · 1 file could not be opened');
 });
 
 test('a one-pixel image opens and says what cannot be judged', async ({ page }) => {

@@ -53,15 +53,30 @@ function ScoreBound({
   );
 }
 
+/** "40 photos", "12 of 40 photos", and "· 2 files could not be opened" after either. */
+export function countText({
+  photos,
+  shown,
+  failed,
+}: {
+  photos: number;
+  shown: number;
+  failed: number;
+}) {
+  const noun = photos === 1 ? 'photo' : 'photos';
+  const count = shown === photos ? `${photos} ${noun}` : `${shown} of ${photos} ${noun}`;
+  if (failed === 0) return count;
+  return `${count} · ${failed} ${failed === 1 ? 'file' : 'files'} could not be opened`;
+}
+
 export function CullToolbar({
   mode,
-  shown,
-  total,
+  counts,
   onMode,
 }: {
   mode: ViewMode;
-  shown: number;
-  total: number;
+  /** Photos in all and shown, and files that could not be opened (not counted as photos). */
+  counts: { photos: number; shown: number; failed: number };
   onMode(mode: ViewMode): void;
 }) {
   const { sort, filter } = useViewSettings();
@@ -138,7 +153,7 @@ export function CullToolbar({
         )}
       </fieldset>
       <p className="cull-toolbar__count" role="status" data-testid="shown-count">
-        {shown === total ? `${total} photos` : `${shown} of ${total} photos`}
+        {countText(counts)}
       </p>
       <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
         Keyboard shortcuts <kbd aria-hidden="true">?</kbd>

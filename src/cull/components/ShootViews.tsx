@@ -22,7 +22,7 @@ import {
 import {
   useComparePair,
   useCullActions,
-  usePhotoCount,
+  useShootCounts,
   usePhotoMarks,
   useViewMode,
   useViewSettings,
@@ -34,7 +34,7 @@ import './ShootViews.css';
 export function ShootViews({ shoot, loupe }: { shoot: boolean; loupe: ReactNode }) {
   const mode = useViewMode();
   const ids = useVisiblePhotoIds();
-  const total = usePhotoCount();
+  const counts = useShootCounts(ids);
   const selectedId = useSelectedPhoto()?.id ?? null;
   const pair = useComparePair();
   const label = usePhotoMarks(selectedId).label;
@@ -140,7 +140,7 @@ export function ShootViews({ shoot, loupe }: { shoot: boolean; loupe: ReactNode 
 
   return (
     <div className="shoot-views" data-testid={shoot ? 'shoot-views' : undefined} data-mode={mode}>
-      {shoot && <CullToolbar mode={mode} shown={ids.length} total={total} onMode={changeMode} />}
+      {shoot && <CullToolbar mode={mode} counts={counts} onMode={changeMode} />}
       {shoot &&
         mode === 'grid' &&
         (ids.length > 0 ? (

@@ -129,9 +129,26 @@ export function useViewSettings() {
   return useAppStore(useShallow((s) => ({ sort: s.sort, filter: s.filter, helpOpen: s.helpOpen })));
 }
 
-/** How many photos there are in all (the grid says "12 of 40"). */
-export function usePhotoCount(): number {
-  return useAppStore((s) => s.photoOrder.length);
+/**
+ * The toolbar's count: photos in all and among `shownIds` (the grid says "12 of 40 photos"),
+ * leaving out files that could not be opened, which are counted apart.
+ */
+export function useShootCounts(shownIds: readonly string[]): {
+  photos: number;
+  shown: number;
+  failed: number;
+} {
+  return useAppStore(
+    useShallow((s) => {
+      const failed = (id: string) => s.photos[id]?.status === 'failed';
+      const failedCount = s.photoOrder.filter(failed).length;
+      return {
+        photos: s.photoOrder.length - failedCount,
+        shown: shownIds.filter((id) => !failed(id)).length,
+        failed: failedCount,
+      };
+    }),
+  );
 }
 
 /** The view and marks actions a component may call. */
