@@ -111,8 +111,8 @@ describe('the WebAssembly working copy', () => {
   });
 
   /** Channels (of four per pixel) where two RGBA results differ by more than one grey level. */
-  const farApart = (a: Uint8ClampedArray, b: Uint8ClampedArray) =>
-    a.reduce((n, v, i) => n + (Math.abs(v - b[i]!) > 1 ? 1 : 0), 0);
+  const farApart = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+    Array.from(a).filter((v, i) => Math.abs(v - b[i]!) > 1).length;
 
   it('keeps its memory for the next photo of a shoot, which still comes out right', () => {
     // A large photo, then a smaller and a different one in the kept (larger, dirty) memory.
