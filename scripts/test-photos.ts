@@ -23,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp, { type OutputInfo } from 'sharp';
+import type { Plane8, YCbCrPlanes } from '../src/pixels/worker/resample.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PHOTOS_DIR = join(ROOT, '.cache', 'photos');
@@ -334,6 +335,40 @@ export interface RawPhoto {
   data: Uint8ClampedArray;
   width: number;
   height: number;
+}
+
+/**
+ * What a JPEG decoder hands over for an RGB photo: Y′ at full size, Cb and Cr averaged over
+ * `sx` × `sy` blocks (2 × 2 is 4:2:0), by the forward JFIF equations (ITU-T T.871).
+ */
+export function ycbcrPlanesOf(photo: RawPhoto, sx = 2, sy = 2): YCbCrPlanes {
+  const { width: w, height: h, data } = photo;
+  const cw = Math.ceil(w / sx);
+  const ch = Math.ceil(h / sy);
+  const y = new Uint8Array(w * h);
+  const sums = [new Float64Array(cw * ch), new Float64Array(cw * ch)] as const;
+  const count = new Float64Array(cw * ch);
+  for (let i = 0, p = 0; i < w * h; i++, p += 4) {
+    const [r, g, b] = [data[p]!, data[p + 1]!, data[p + 2]!];
+    y[i] = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+    const c = Math.floor(i / w / sy) * cw + Math.floor((i % w) / sx);
+    sums[0][c]! += 128 - 0.168736 * r - 0.331264 * g + 0.5 * b;
+    sums[1][c]! += 128 + 0.5 * r - 0.418688 * g - 0.081312 * b;
+    count[c]!++;
+  }
+  const chroma = (s: Float64Array): Plane8 => ({
+    data: Uint8Array.from(s, (v, i) => Math.round(v / count[i]!)),
+    width: cw,
+    height: ch,
+    stride: cw,
+  });
+  return {
+    width: w,
+    height: h,
+    y: { data: y, width: w, height: h, stride: w },
+    cb: chroma(sums[0]),
+    cr: chroma(sums[1]),
+  };
 }
 
 /** Kinds of distortion in the ladders, each applied at five increasing levels. */

@@ -9,41 +9,11 @@ import {
   ensureTestPhotos,
   ladderSourcePath,
   loadRaw,
+  ycbcrPlanesOf as planesOf,
   type RawPhoto,
 } from '../../../scripts/test-photos.ts';
 import { hasSpareMemory, PlaneReducer, SPARE_MS } from './plane-reducer.ts';
 import { rgbaFromYCbCr, type Plane8, type YCbCrPlanes } from './resample.ts';
-
-/** A photo's Y′CbCr planes with chroma averaged over `sx` × `sy` blocks (forward JFIF). */
-function planesOf(photo: RawPhoto, sx: number, sy: number): YCbCrPlanes {
-  const { width: w, height: h, data } = photo;
-  const cw = Math.ceil(w / sx);
-  const ch = Math.ceil(h / sy);
-  const y = new Uint8Array(w * h);
-  const sums = [new Float64Array(cw * ch), new Float64Array(cw * ch)];
-  const count = new Float64Array(cw * ch);
-  for (let i = 0, p = 0; i < w * h; i++, p += 4) {
-    const [r, g, b] = [data[p]!, data[p + 1]!, data[p + 2]!];
-    y[i] = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
-    const c = Math.floor(i / w / sy) * cw + Math.floor((i % w) / sx);
-    sums[0]![c]! += 128 - 0.168736 * r - 0.331264 * g + 0.5 * b;
-    sums[1]![c]! += 128 + 0.5 * r - 0.418688 * g - 0.081312 * b;
-    count[c]!++;
-  }
-  const chroma = (s: Float64Array): Plane8 => ({
-    data: Uint8Array.from(s, (v, i) => Math.round(v / count[i]!)),
-    width: cw,
-    height: ch,
-    stride: cw,
-  });
-  return {
-    width: w,
-    height: h,
-    y: { data: y, width: w, height: h, stride: w },
-    cb: chroma(sums[0]!),
-    cr: chroma(sums[1]!),
-  };
-}
 
 /** The planes copied into a reducer's input, each row padded to a multiple of 32 bytes + 16. */
 function intoReducer(planes: YCbCrPlanes, width: number, height: number) {

@@ -11,6 +11,7 @@ import {
   ensureTestPhotos,
   ladderSourcePath,
   loadRaw,
+  ycbcrPlanesOf as planesOf,
   type RawPhoto,
 } from '../../../scripts/test-photos.ts';
 import { lumaOf, type Rgba } from './measures/image.ts';
@@ -108,38 +109,6 @@ describe('JFIF colour conversion', () => {
     }
   });
 });
-
-/** What a JPEG decoder hands over for an RGB photo: Y′ at full size, Cb and Cr averaged 2 × 2. */
-function planesOf(photo: RawPhoto) {
-  const { width: w, height: h, data } = photo;
-  const cw = Math.ceil(w / 2);
-  const ch = Math.ceil(h / 2);
-  const y = new Uint8Array(w * h);
-  const cb = new Float64Array(cw * ch);
-  const cr = new Float64Array(cw * ch);
-  const n = new Float64Array(cw * ch);
-  for (let i = 0, p = 0; i < w * h; i++, p += 4) {
-    const [r, g, b] = [data[p]!, data[p + 1]!, data[p + 2]!];
-    y[i] = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
-    const c = (((i / w) | 0) >> 1) * cw + ((i % w) >> 1);
-    cb[c]! += 128 - 0.168736 * r - 0.331264 * g + 0.5 * b;
-    cr[c]! += 128 + 0.5 * r - 0.418688 * g - 0.081312 * b;
-    n[c]!++;
-  }
-  const chroma = (sums: Float64Array): Plane8 => ({
-    data: Uint8Array.from(sums, (s, i) => Math.round(s / n[i]!)),
-    width: cw,
-    height: ch,
-    stride: cw,
-  });
-  return {
-    width: w,
-    height: h,
-    y: { data: y, width: w, height: h, stride: w },
-    cb: chroma(cb),
-    cr: chroma(cr),
-  };
-}
 
 /** The working size the pixels worker picks for a photo (long side 2048). */
 const working = (photo: RawPhoto) => {
