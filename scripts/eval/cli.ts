@@ -116,7 +116,7 @@ if (args.mos) {
   }
   labelled = mos.rows;
   console.log(
-    `MOS file: ${mos.rows.length + mos.skipped.length} rows (file name from "${mos.nameColumn}", MOS from "${mos.mosColumn}"): ${mos.rows.length} used, ${mos.skipped.length} skipped`,
+    `MOS file: ${mos.rows.length + mos.skipped.length} rows (file names in column "${mos.nameColumn}", MOS in column "${mos.mosColumn}"): ${mos.rows.length} used, ${mos.skipped.length} skipped`,
   );
   for (const s of mos.skipped.slice(0, 20))
     console.log(`  skipped line ${s.line} ${s.file || '(no name)'}: ${s.reason}`);

@@ -135,7 +135,7 @@ describe('npm run eval', () => {
   it('scores part of the set, says which rows it skipped and why, and stops at --limit', async () => {
     const { stdout } = await evalRun('--limit', '7');
     expect(stdout).toContain(
-      '14 rows (file name from "image_name", MOS from "MOS"): 12 used, 2 skipped',
+      '14 rows (file names in column "image_name", MOS in column "MOS"): 12 used, 2 skipped',
     );
     expect(stdout).toMatch(/skipped line 14 missing\.jpg: missing file/);
     expect(stdout).toMatch(/skipped line 15 unlabelled\.jpg: bad MOS "n\/a"/);
